@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Creates .venv (if missing) and installs the project into it, with the extras named as arguments.
+# Usage: scripts/setup.sh [test] [bench]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python=$(command -v python3.11 || command -v python3)
+if [ ! -x .venv/bin/python ]; then
+    "$python" -m venv .venv
+fi
+extras=$(IFS=,; echo "$*")
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras:+[$extras]}"

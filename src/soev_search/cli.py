@@ -1,0 +1,100 @@
+"""`soev-index`: a thin command line over the library. Each command is one small function."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from soev_search.errors import SoevError
+
+EXIT_UNREADABLE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="soev-index",
+        description="Danish full-text search over documents about social economy.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    show = commands.add_parser("show", help="ingest one file and print the document")
+    show.add_argument("file")
+    form = show.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="one JSON object")
+    form.add_argument("--text", action="store_true", help="only the cleaned main text")
+    show.set_defaults(handler=_run_show)
+
+    for name, help_text, handler in (
+        ("rebuild", "build the index from scratch and swap it in", _run_rebuild),
+        ("update", "add new, re-index changed and delete removed files", _run_update),
+    ):
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
+        sub.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+        sub.set_defaults(handler=handler)
+
+    search = commands.add_parser("search", help="search the index")
+    search.add_argument("query")
+    search.add_argument("--municipality", action="append", default=[])
+    search.add_argument("--year", action="append", type=int, default=[])
+    search.add_argument("--doctype", action="append", default=[])
+    search.add_argument("--language", action="append", default=[])
+    search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    search.add_argument("--page", type=int, default=1)
+    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--json", action="store_true")
+    search.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    search.set_defaults(handler=_run_search)
+
+    stats = commands.add_parser("stats", help="what the index holds")
+    stats.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(handler=_run_stats)
+
+    serve = commands.add_parser("serve", help="serve the web UI and API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
+    serve.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    serve.set_defaults(handler=_run_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except SoevError as exc:
+        print(f"soev-index: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run_show(args: argparse.Namespace) -> int:
+    raise NotImplementedError
+
+
+def _run_rebuild(args: argparse.Namespace) -> int:
+    raise NotImplementedError
+
+
+def _run_update(args: argparse.Namespace) -> int:
+    raise NotImplementedError
+
+
+def _run_search(args: argparse.Namespace) -> int:
+    raise NotImplementedError
+
+
+def _run_stats(args: argparse.Namespace) -> int:
+    raise NotImplementedError
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    raise NotImplementedError
+
+
+if __name__ == "__main__":
+    sys.exit(main())

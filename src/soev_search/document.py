@@ -1,0 +1,97 @@
+"""The document model that flows from the ingester to the index, the search and the web."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+DOCTYPES = (
+    "artikel",
+    "notat",
+    "strategi",
+    "politik",
+    "handleplan",
+    "referat",
+    "kvalitetsstandard",
+    "andet",
+)
+
+# Keys of Document.figures, in the order of the shared questionnaire.
+FIGURE_KEYS = (
+    "social_enterprises",
+    "registered",
+    "staff_ordinary",
+    "staff_flex",
+    "staff_placements",
+    "staff_volunteers",
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as the text gives it: "ca. 12" is approximate, "mere end 100" a lower bound."""
+
+    value: int
+    approximate: bool = False
+    lower_bound: bool = False
+    raw: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One question of a questionnaire and the document's answer to it."""
+
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass
+class Document:
+    """A cleaned, described document. `date` is ISO and as precise as the text: 2018, 2018-09."""
+
+    id: str
+    path: str
+    title: str
+    text: str
+    source: str
+    content_hash: str
+    municipality: str | None = None
+    municipalities_mentioned: list[str] = field(default_factory=list)
+    date: str | None = None
+    year: int | None = None
+    doctype: str = "andet"
+    language: str = "da"
+    sections: list[Section] = field(default_factory=list)
+    # Every key of FIGURE_KEYS is present; None means the document gives no number.
+    figures: dict[str, Figure | None] = field(default_factory=dict)
+    contact: Contact | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        values = dict(data)
+        values["sections"] = [Section(**s) for s in values.get("sections", [])]
+        values["figures"] = {
+            key: Figure(**fig) if fig is not None else None
+            for key, fig in values.get("figures", {}).items()
+        }
+        contact = values.get("contact")
+        values["contact"] = Contact(**contact) if contact else None
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file the ingester could not turn into a document, and why, in one line."""
+
+    path: str
+    reason: str
