@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from soev_search.config import resolve_paths
 from soev_search.errors import SoevError
 
 EXIT_UNREADABLE = 2
@@ -77,23 +78,34 @@ def _run_show(args: argparse.Namespace) -> int:
 
 
 def _run_rebuild(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from soev_search import index_cli
+
+    return index_cli.run_rebuild(args)
 
 
 def _run_update(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from soev_search import index_cli
+
+    return index_cli.run_update(args)
 
 
 def _run_search(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from soev_search import index_cli
+
+    return index_cli.run_search(args)
 
 
 def _run_stats(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from soev_search import index_cli
+
+    return index_cli.run_stats(args)
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from soev_search.web.serve import serve  # Flask loads only for this command
+
+    serve(resolve_paths(args.corpus, args.index), args.host, args.port)
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,228 @@
+"""Danish text analysis, the same at index and query time.
+
+A word becomes a term in four steps: lower-case; fold to one spelling (so ``socialøkonomi``,
+``socialoekonomi``, ``socialokonomi`` and ``SOCIALØKONOMI`` meet); drop stop words; Snowball
+Danish stemming. At index time a compound word also yields its parts (``partnerskabsaftalens``
+→ ``partnerskab``, ``aftal``) at its own position, so a search for a part finds the compound.
+The parts come from a vocabulary learned from the corpus (`Vocabulary`), never from guesses.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from whoosh.lang import stemmer_for_language, stopwords_for_language
+
+from soev_search.municipalities import all_municipalities
+
+# Letters and digits, with single hyphens inside a word ("e-mail", "COVID-19").
+WORD_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+# Compound parts shorter than this are never split off: "st|rand", "af|tale" stay whole.
+MIN_PART = 4
+# A word must occur this often on its own in the corpus to be a compound part.
+MIN_PART_COUNT = 2
+# Danish joins compound parts with nothing, -s- or -e- ("partnerskab-s-aftale", "børn-e-have").
+LINKING_LETTERS = ("", "s", "e")
+# Derivational endings that are also words: "partner|skab" is no compound of "skab".
+NOT_PARTS = frozenset({"skab", "else", "ende", "inde", "ning", "lige", "agtig"})
+# Compounds with more parts than this, or longer than this, are left whole (bounds the work).
+MAX_PARTS = 4
+MAX_COMPOUND = 40
+
+_FOLD_TABLE = str.maketrans({"å": "aa", "æ": "ae", "ø": "o"})
+
+
+def fold(word: str) -> str:
+    """One spelling for the ways Danish is typed without æ, ø, å.
+
+    ø, oe and o all become o (the four spellings of "socialøkonomi" meet); æ becomes ae,
+    å becomes aa; other accents are dropped (café → cafe). Applied to the lower-cased word
+    on both sides, so "Aarhus"/"Århus" and "Hillerød"/"Hilleroed" meet too.
+    """
+    folded = word.translate(_FOLD_TABLE)
+    while "oe" in folded:
+        folded = folded.replace("oe", "o")
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return folded
+
+
+STOP_WORDS = frozenset(fold(word) for word in stopwords_for_language("da"))
+# Municipality names are not stemmed or split: "Randers" is no form of "rand". Names that
+# are also everyday words keep their stemming ("vejen" is "the road" as well as Vejen).
+_EVERYDAY_NAMES = {"vejen", "brande", "skive", "odder", "tonder", "faxe"}
+PROPER_NAMES = frozenset(
+    fold(piece.lower())
+    for municipality in all_municipalities()
+    for name in (municipality.name, *municipality.aliases)
+    for piece in re.split(r"[-\s]+", name)
+    if piece
+) - _EVERYDAY_NAMES
+_snowball = stemmer_for_language("da")
+
+
+@lru_cache(maxsize=200_000)
+def stem(folded: str) -> str:
+    """Snowball Danish, plus "-hed" once more so "virksomhedernes" meets "virksomhed"."""
+    if folded in PROPER_NAMES:
+        return folded
+    if folded.endswith("s") and folded[:-1] in PROPER_NAMES:  # genitive: "Aalborgs"
+        return folded[:-1]
+    stemmed = _snowball(folded)
+    if stemmed.endswith("hed") and len(stemmed) - 3 >= MIN_PART:
+        stemmed = stemmed[:-3]
+    return stemmed
+
+
+def normalize(word: str) -> str:
+    """The term one word (without hyphens) becomes, before the stop-word check."""
+    return fold(word.lower())
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    position: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Word:
+    """A piece of text between separators, with its character span."""
+
+    text: str
+    start: int
+    end: int
+
+
+def words(text: str) -> Iterator[Word]:
+    """Words without hyphens; a hyphenated word yields its pieces."""
+    for match in WORD_RE.finditer(text):
+        if "-" not in match.group():
+            yield Word(match.group(), match.start(), match.end())
+            continue
+        offset = match.start()
+        for piece in match.group().split("-"):
+            yield Word(piece, offset, offset + len(piece))
+            offset += len(piece) + 1
+
+
+class Vocabulary:
+    """Stems frequent enough on their own in the corpus to count as compound parts."""
+
+    def __init__(self, stems: Iterable[str] = ()) -> None:
+        self.stems = frozenset(stems)
+
+    @classmethod
+    def learn(cls, counts: Counter[str], min_count: int = MIN_PART_COUNT) -> Vocabulary:
+        return cls(word for word, count in counts.items() if count >= min_count)
+
+    def __len__(self) -> int:
+        return len(self.stems)
+
+    def __contains__(self, word: object) -> bool:
+        """Whether a folded word is an inflection of a vocabulary stem."""
+        return isinstance(word, str) and stem(word) in self.stems
+
+
+def count_words(text: str, counts: Counter[str]) -> None:
+    """Add the stems of the text's words that could be compound parts to counts."""
+    for word in words(text):
+        folded = normalize(word.text)
+        if len(folded) >= MIN_PART and folded.isalpha() and folded not in STOP_WORDS:
+            stemmed = stem(folded)
+            if len(stemmed) >= MIN_PART and stemmed not in NOT_PARTS:
+                counts[stemmed] += 1
+
+
+class Decompounder:
+    """Splits a folded word into vocabulary words, preferring the fewest parts.
+
+    Every part is at least MIN_PART letters and its stem too (so "virk|somhed" is no
+    split), parts may be joined by a linking -s- or -e-, the last part may be inflected
+    ("aftalens"), and derivational endings that are also words ("-skab") are not parts.
+    """
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.split = lru_cache(maxsize=200_000)(self._split)
+        self._segment = lru_cache(maxsize=200_000)(self._segment_uncached)
+
+    def _split(self, word: str) -> tuple[str, ...]:
+        """The stems of the parts, or () when the word is not a known compound."""
+        if not (2 * MIN_PART <= len(word) <= MAX_COMPOUND) or not word.isalpha():
+            return ()
+        if stem(word) in PROPER_NAMES:
+            return ()
+        parts = self._modifier_and_rest(word, MAX_PARTS)
+        return tuple(dict.fromkeys(stem(part) for part in parts)) if parts else ()
+
+    def _segment_uncached(self, word: str, max_parts: int) -> tuple[str, ...] | None:
+        if word in self.vocabulary:
+            return (word,)
+        return self._modifier_and_rest(word, max_parts) if max_parts > 1 else None
+
+    def _modifier_and_rest(self, word: str, max_parts: int) -> tuple[str, ...] | None:
+        best: tuple[str, ...] | None = None
+        for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+            modifier = word[:cut]
+            if modifier not in self.vocabulary:
+                continue
+            for link in LINKING_LETTERS:
+                rest = word[cut + len(link):]
+                if not word.startswith(link, cut) or len(rest) < MIN_PART:
+                    continue
+                tail = self._segment(rest, max_parts - 1)
+                if tail is not None and (best is None or len(tail) + 1 < len(best)):
+                    best = (modifier, *tail)
+        return best
+
+
+class DanishAnalyzer:
+    """Text → terms. `index=True` adds compound parts and joined hyphenated words."""
+
+    def __init__(self, vocabulary: Vocabulary | None = None) -> None:
+        self.decompounder = Decompounder(vocabulary or Vocabulary())
+        self.word_terms = lru_cache(maxsize=200_000)(self._word_terms)
+
+    def tokens(self, text: str, index: bool = True) -> Iterator[Token]:
+        position = 0
+        for match in WORD_RE.finditer(text):
+            pieces = match.group().split("-")
+            offset = match.start()
+            first_position = position
+            for piece in pieces:
+                position = yield from self._piece(piece, offset, position, index)
+                offset += len(piece) + 1
+            if index and len(pieces) > 1:
+                joined = normalize("".join(pieces))
+                if joined not in STOP_WORDS:
+                    yield Token(stem(joined), first_position, match.start(), match.end())
+
+    def _piece(self, piece: str, start: int, position: int, index: bool):
+        folded = normalize(piece)
+        if folded in STOP_WORDS:
+            return position
+        end = start + len(piece)
+        term = stem(folded)
+        yield Token(term, position, start, end)
+        if index:
+            for part in self.decompounder.split(folded):
+                if part != term:
+                    yield Token(part, position, start, end)
+        return position + 1
+
+    def terms(self, text: str, index: bool = True) -> list[str]:
+        return [token.text for token in self.tokens(text, index)]
+
+    def _word_terms(self, word: str) -> frozenset[str]:
+        """Every index term of one hyphen-free word (stem and compound parts); cached."""
+        return frozenset(self.terms(word, index=True))

@@ -1,0 +1,94 @@
+"""Marking the words a query matches: snippets for result lists, whole texts for documents.
+
+A word is marked when its index terms (stem, compound parts) meet the query's terms, so the
+marks agree with what the search matched: "aftale" marks "partnerskabsaftalens". Everything
+else is HTML-escaped; the only markup produced is <mark>.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+from soev_search.analysis import DanishAnalyzer, normalize, stem, words
+
+SNIPPET_CHARS = 240
+# Snippets look for matches only this far into a text: long documents stay cheap.
+SNIPPET_SCAN_CHARS = 20_000
+_CONTEXT_BEFORE = 60
+_SPACE = re.compile(r"\s+")
+
+
+class Highlighter:
+    def __init__(self, analyzer: DanishAnalyzer, terms: Iterable[str],
+                 prefixes: Iterable[str] = ()) -> None:
+        self.analyzer = analyzer
+        self.terms = frozenset(terms)
+        self.prefixes = tuple({p for prefix in prefixes for p in (prefix, stem(prefix))})
+
+    def matches(self, word: str) -> bool:
+        word_terms = self.analyzer.word_terms(word)
+        if not self.terms.isdisjoint(word_terms):
+            return True
+        if self.prefixes:
+            folded = normalize(word)
+            return any(t.startswith(self.prefixes) for t in (folded, *word_terms))
+        return False
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        if not self.terms and not self.prefixes:
+            return []
+        return [(w.start, w.end) for w in words(text) if self.matches(w.text)]
+
+    def mark(self, text: str) -> str:
+        """The whole text, escaped, with <mark> around every matched word."""
+        return _render(text, self.spans(text), 0, len(text), collapse=False)
+
+    def snippet(self, text: str, length: int = SNIPPET_CHARS) -> str:
+        """The passage with the most distinct matched words (or the opening), escaped."""
+        scanned = text[:SNIPPET_SCAN_CHARS]
+        spans = self.spans(scanned)
+        start = _best_window(scanned, spans, length)
+        start = max(0, start - _CONTEXT_BEFORE) if spans else 0
+        start = _word_boundary(text, start, backwards=True)
+        end = _word_boundary(text, min(len(text), start + length), backwards=False)
+        inside = [span for span in spans if span[0] >= start and span[1] <= end]
+        body = _render(text, inside, start, end, collapse=True).strip()
+        prefix = "… " if start > 0 else ""
+        suffix = " …" if end < len(text) else ""
+        return f"{prefix}{body}{suffix}"
+
+
+def _best_window(text: str, spans: list[tuple[int, int]], length: int) -> int:
+    best_start, best_score = 0, (0, 0)
+    for i, (start, _) in enumerate(spans):
+        inside = [text[s:e].lower() for s, e in spans[i:] if e <= start + length]
+        score = (len(set(inside)), len(inside))
+        if score > best_score:
+            best_start, best_score = start, score
+    return best_start
+
+
+def _word_boundary(text: str, at: int, backwards: bool) -> int:
+    """Move `at` to the nearest whitespace so no word is cut in half (within 30 chars)."""
+    if at <= 0 or at >= len(text):
+        return max(0, min(at, len(text)))
+    window = range(at, max(0, at - 30), -1) if backwards else range(at, min(len(text), at + 30))
+    return next((i for i in window if text[i].isspace()), at)
+
+
+def _render(text: str, spans: list[tuple[int, int]], start: int, end: int,
+            collapse: bool) -> str:
+    out: list[str] = []
+    at = start
+    for span_start, span_end in spans:
+        out.append(_escape(text[at:span_start], collapse))
+        out.append(f"<mark>{_escape(text[span_start:span_end], collapse)}</mark>")
+        at = span_end
+    out.append(_escape(text[at:end], collapse))
+    return "".join(out)
+
+
+def _escape(text: str, collapse: bool) -> str:
+    return html.escape(_SPACE.sub(" ", text) if collapse else text, quote=True)

@@ -1,0 +1,360 @@
+"""Building and updating the index: corpus → Documents → a new build, swapped in atomically.
+
+`rebuild` ingests every file (in a 2-process pool when the corpus is big enough to gain),
+learns the compound vocabulary from the texts, indexes into a fresh build folder and points
+CURRENT at it. `update` re-ingests only what changed (size/mtime, then content hash, against
+the build's manifest) into a copy-on-write build: the new build hard-links the current one's
+immutable Whoosh segment files and adds a segment, so a reader is never disturbed and a
+crash leaves the current build as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from soev_search import ingest
+from soev_search.analysis import Vocabulary, count_words
+from soev_search.document import Document, Skipped
+from soev_search.errors import IndexUnavailable, SoevError
+from soev_search.schema import (
+    create_index,
+    document_fields,
+    load_vocabulary,
+    open_index,
+    save_vocabulary,
+)
+from soev_search.store import (
+    BUILD_INFO,
+    BUILDS,
+    current_build,
+    new_build_dir,
+    publish,
+    read_json,
+    remove_stale_builds,
+    write_json,
+    writer_lock,
+)
+
+MANIFEST = "manifest.json"
+REPEATED = "repeated.pickle"
+SPOOL = "spool.jsonl"
+# Below this many files a process pool costs more than it saves.
+POOL_THRESHOLD = 40
+WORKERS = 2
+WRITER_MEMORY_MB = 256
+
+# stage ("ingest", "index", "update"), done, total
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class BuildReport:
+    indexed: int
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class UpdateReport:
+    added: int = 0
+    changed: int = 0
+    deleted: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """One corpus file after ingestion, with what the manifest needs to notice changes."""
+
+    rel: str
+    mtime_ns: int
+    size: int
+    digest: str | None
+    result: Document | Skipped
+    words: Counter[str]
+
+    def manifest_entry(self) -> dict[str, Any]:
+        doc_id = self.result.id if isinstance(self.result, Document) else None
+        reason = self.result.reason if isinstance(self.result, Skipped) else None
+        return {"mtime_ns": self.mtime_ns, "size": self.size, "hash": self.digest,
+                "id": doc_id, "skipped": reason}
+
+
+def index_exists(index_dir: Path) -> bool:
+    try:
+        current_build(index_dir)
+    except IndexUnavailable:
+        return False
+    return True
+
+
+def rebuild(corpus_dir: Path, index_dir: Path, progress: Progress | None = None) -> BuildReport:
+    """Build the whole index into a new build folder and swap it in."""
+    started = time.perf_counter()
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    _require_corpus(corpus_dir)
+    with writer_lock(index_dir):
+        previous = _current_or_none(index_dir)
+        _remove_unfinished_builds(index_dir, keep=previous)
+        build = new_build_dir(index_dir)
+        paths = list(ingest.corpus_files(corpus_dir))
+        repeated = _learn_repeated(paths)
+        manifest: dict[str, Any] = {}
+        skipped: list[Skipped] = []
+        counts: Counter[str] = Counter()
+        spool = build / SPOOL
+        with open(spool, "w", encoding="utf-8") as out:
+            for item in _ingest_all(paths, corpus_dir, repeated, progress, "ingest"):
+                manifest[item.rel] = item.manifest_entry()
+                counts.update(item.words)
+                if isinstance(item.result, Skipped):
+                    skipped.append(item.result)
+                else:
+                    out.write(json.dumps(item.result.to_dict(), ensure_ascii=False) + "\n")
+        vocabulary = Vocabulary.learn(counts)
+        save_vocabulary(build, vocabulary)
+        indexed = _index_spool(build, vocabulary, len(paths) - len(skipped), progress)
+        spool.unlink()
+        if repeated is not None:
+            (build / REPEATED).write_bytes(pickle.dumps(repeated))
+        write_json(build / MANIFEST, manifest)
+        _write_build_info(build, corpus_dir, indexed, len(skipped), len(vocabulary))
+        publish(index_dir, build)
+        remove_stale_builds(index_dir, keep_previous=previous)
+    return BuildReport(indexed, skipped, time.perf_counter() - started)
+
+
+def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None) -> UpdateReport:
+    """Add new files, re-index changed ones and delete removed ones, in a new build."""
+    started = time.perf_counter()
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    _require_corpus(corpus_dir)
+    with writer_lock(index_dir):
+        current = current_build(index_dir)
+        manifest: dict[str, Any] = read_json(current / MANIFEST)
+        changes = _find_changes(corpus_dir, manifest)
+        report = UpdateReport(deleted=sum(1 for rel in changes.removed if manifest[rel]["id"]))
+        if not changes.any():
+            report.seconds = time.perf_counter() - started
+            return report
+        _remove_unfinished_builds(index_dir, keep=current)
+        build = new_build_dir(index_dir)
+        _link_build(current, build)
+        vocabulary = load_vocabulary(current)
+        ix = open_index(build, vocabulary, readonly=False)
+        writer = ix.writer(timeout=30.0, limitmb=WRITER_MEMORY_MB)
+        try:
+            for rel in changes.removed:
+                if manifest[rel]["id"]:
+                    writer.delete_by_term("id", manifest[rel]["id"])
+                del manifest[rel]
+            for rel, entry in changes.touched.items():
+                manifest[rel].update(entry)
+            for item in _ingest_all(changes.modified, corpus_dir, _load_repeated(current),
+                                    progress, "update"):
+                old_id = manifest.get(item.rel, {}).get("id")
+                _apply(writer, item, old_id, report)
+                manifest[item.rel] = item.manifest_entry()
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        write_json(build / MANIFEST, manifest)
+        documents = ix.doc_count()
+        _write_build_info(build, corpus_dir, documents,
+                          sum(1 for e in manifest.values() if e["skipped"]), len(vocabulary),
+                          built_at=read_json(current / BUILD_INFO).get("built_at"))
+        publish(index_dir, build)
+        remove_stale_builds(index_dir, keep_previous=current)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _apply(writer, item: Ingested, old_id: str | None, report: UpdateReport) -> None:
+    if isinstance(item.result, Skipped):
+        report.skipped.append(item.result)
+        if old_id:
+            writer.delete_by_term("id", old_id)
+            report.deleted += 1
+        return
+    if old_id and old_id != item.result.id:
+        writer.delete_by_term("id", old_id)
+    writer.update_document(**document_fields(item.result))
+    if old_id:
+        report.changed += 1
+    else:
+        report.added += 1
+
+
+@dataclass
+class Changes:
+    modified: list[Path] = field(default_factory=list)  # new or different content
+    touched: dict[str, dict] = field(default_factory=dict)  # same content, new mtime/size
+    removed: list[str] = field(default_factory=list)
+
+    def any(self) -> bool:
+        return bool(self.modified or self.touched or self.removed)
+
+
+def _find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
+    """Compare mtime and size first; hash only files whose stat differs."""
+    changes = Changes()
+    seen: set[str] = set()
+    for path in ingest.corpus_files(corpus_dir):
+        rel = _relative(path, corpus_dir)
+        seen.add(rel)
+        entry = manifest.get(rel)
+        mtime_ns, size = _stat(path)
+        if entry and (entry["mtime_ns"], entry["size"]) == (mtime_ns, size):
+            continue
+        digest = _digest(path)
+        if entry and digest is not None and entry["hash"] == digest:
+            changes.touched[rel] = {"mtime_ns": mtime_ns, "size": size}
+        else:
+            changes.modified.append(path)
+    changes.removed = sorted(set(manifest) - seen)
+    return changes
+
+
+def _ingest_all(paths: list[Path], corpus_dir: Path, repeated: Any, progress: Progress | None,
+                stage: str) -> Iterator[Ingested]:
+    work = partial(_ingest_one, corpus_dir=corpus_dir, repeated=repeated)
+    total = len(paths)
+    if progress:
+        progress(stage, 0, total)
+    if total < POOL_THRESHOLD:
+        results: Iterable[Ingested] = map(work, paths)
+        yield from _report(results, progress, stage, total)
+        return
+    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+        yield from _report(pool.map(work, paths, chunksize=8), progress, stage, total)
+
+
+def _report(results: Iterable[Ingested], progress: Progress | None, stage: str,
+            total: int) -> Iterator[Ingested]:
+    for done, item in enumerate(results, 1):
+        if progress:
+            progress(stage, done, total)
+        yield item
+
+
+def _ingest_one(path: Path, corpus_dir: Path, repeated: Any) -> Ingested:
+    """Runs in a worker process: ingest, hash and count candidate compound parts."""
+    mtime_ns, size = _stat(path)
+    if repeated is None:
+        result = ingest.ingest_file(path, corpus_dir)
+    else:
+        result = ingest.ingest_file(path, corpus_dir, repeated)
+    words: Counter[str] = Counter()
+    if isinstance(result, Document):
+        count_words(f"{result.title}\n{result.text}", words)
+    return Ingested(_relative(path, corpus_dir), mtime_ns, size, _digest(path), result, words)
+
+
+def _index_spool(build: Path, vocabulary: Vocabulary, total: int,
+                 progress: Progress | None) -> int:
+    ix = create_index(build, vocabulary)
+    writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+    indexed = 0
+    try:
+        with open(build / SPOOL, encoding="utf-8") as spool:
+            for line in spool:
+                writer.add_document(**document_fields(Document.from_dict(json.loads(line))))
+                indexed += 1
+                if progress:
+                    progress("index", indexed, total)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    return indexed
+
+
+def _learn_repeated(paths: list[Path]) -> Any:
+    """The ingester's corpus-level boilerplate, when this ingester version learns it."""
+    learn = getattr(ingest, "learn_repeated_lines", None)
+    return learn(paths) if learn is not None else None
+
+
+def _load_repeated(build: Path) -> Any:
+    try:
+        return pickle.loads((build / REPEATED).read_bytes())
+    except FileNotFoundError:
+        return None
+
+
+def _write_build_info(build: Path, corpus_dir: Path, documents: int, skipped: int,
+                      vocabulary: int, built_at: str | None = None) -> None:
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    write_json(build / BUILD_INFO, {
+        "built_at": built_at or now,
+        "updated_at": now,
+        "corpus": str(corpus_dir.resolve()),
+        "documents": documents,
+        "skipped": skipped,
+        "vocabulary": vocabulary,
+    })
+
+
+def _link_build(source: Path, target: Path) -> None:
+    """Share the source build's files: Whoosh never changes a segment file once written."""
+    for path in source.iterdir():
+        if not path.is_file() or path.name.endswith("_LOCK"):
+            continue
+        try:
+            os.link(path, target / path.name)
+        except OSError:
+            shutil.copy2(path, target / path.name)
+
+
+def _remove_unfinished_builds(index_dir: Path, keep: Path | None) -> None:
+    """Builds a crashed or killed writer left behind (no build.json); we hold the lock."""
+    for build in (index_dir / BUILDS).glob("*"):
+        if build != keep and not (build / BUILD_INFO).is_file():
+            shutil.rmtree(build, ignore_errors=True)
+
+
+def _current_or_none(index_dir: Path) -> Path | None:
+    try:
+        return current_build(index_dir)
+    except IndexUnavailable:
+        return None
+
+
+def _require_corpus(corpus_dir: Path) -> None:
+    if not corpus_dir.is_dir():
+        raise SoevError(f"corpus folder not found: {corpus_dir}")
+
+
+def _relative(path: Path, corpus_dir: Path) -> str:
+    return path.relative_to(corpus_dir).as_posix()
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, -1)
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None

@@ -1,0 +1,148 @@
+"""The index commands of `soev-index` (rebuild, update, search, stats): progress and output."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import sys
+import time
+from typing import TextIO
+
+from tqdm import tqdm
+
+from soev_search.config import resolve_paths
+from soev_search.document import Skipped
+from soev_search.index import rebuild, update
+from soev_search.results import FACETS, SearchRequest, SearchResult
+from soev_search.search import SearchEngine
+
+STAGE_NAMES = {"ingest": "Reading files", "index": "Indexing", "update": "Updating"}
+# Plain progress lines (not a terminal): at most one per this many seconds per stage.
+PROGRESS_INTERVAL = 2.0
+
+
+def run_rebuild(args: argparse.Namespace) -> int:
+    paths = resolve_paths(args.corpus, args.index)
+    with Progress(sys.stderr) as progress:
+        report = rebuild(paths.corpus, paths.index, progress=progress)
+    print(f"Indexed {report.indexed} documents, skipped {len(report.skipped)} "
+          f"in {report.seconds:.1f} s")
+    _print_skipped(report.skipped)
+    return 0
+
+
+def run_update(args: argparse.Namespace) -> int:
+    paths = resolve_paths(args.corpus, args.index)
+    with Progress(sys.stderr) as progress:
+        report = update(paths.corpus, paths.index, progress=progress)
+    print(f"Added {report.added}, changed {report.changed}, deleted {report.deleted}, "
+          f"skipped {len(report.skipped)} in {report.seconds:.1f} s")
+    _print_skipped(report.skipped)
+    return 0
+
+
+def run_search(args: argparse.Namespace) -> int:
+    request = SearchRequest(
+        query=args.query,
+        municipality=tuple(args.municipality),
+        year=tuple(args.year),
+        doctype=tuple(args.doctype),
+        language=tuple(args.language),
+        sort=args.sort,
+        page=args.page,
+        per_page=args.limit,
+    )
+    result = SearchEngine(resolve_paths(index=args.index).index).search(request)
+    if args.json:
+        print(json.dumps(search_json(result), ensure_ascii=False, indent=2))
+    else:
+        _print_result(result, bold=sys.stdout.isatty())
+    return 0
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    stats = SearchEngine(resolve_paths(index=args.index).index).stats()
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return 0
+    print(f"Documents: {stats['documents']} (skipped files: {stats['skipped']})")
+    print(f"Size on disk: {stats['size_bytes'] / 1e6:.1f} MB")
+    print(f"Built: {stats['built_at']}, last updated: {stats['updated_at']}")
+    print(f"Corpus: {stats['corpus']}")
+    for name, values in stats["facets"].items():
+        listed = ", ".join(f"{v['value']} ({v['count']})" for v in values) or "-"
+        print(f"{name}: {listed}")
+    return 0
+
+
+def search_json(result: SearchResult) -> dict:
+    data = result.to_dict()
+    data["facets"] = {name: data["facets"].get(name, []) for name in FACETS}
+    return data
+
+
+class Progress:
+    """A tqdm bar per stage on a terminal; otherwise a plain line now and then."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.terminal = stream.isatty()
+        self.bar: tqdm | None = None
+        self.stage: str | None = None
+        self.last_line = 0.0
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self._start(stage, total)
+        if self.bar is not None:
+            self.bar.update(done - self.bar.n)
+        elif done == total or time.monotonic() - self.last_line >= PROGRESS_INTERVAL:
+            self.last_line = time.monotonic()
+            print(f"{STAGE_NAMES.get(stage, stage)}: {done}/{total}", file=self.stream,
+                  flush=True)
+
+    def _start(self, stage: str, total: int) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        self.stage = stage
+        self.last_line = 0.0
+        if self.terminal:
+            self.bar = tqdm(total=total, desc=STAGE_NAMES.get(stage, stage), unit="doc",
+                            file=self.stream)
+
+
+def _print_skipped(skipped: list[Skipped]) -> None:
+    for item in skipped:
+        print(f"  skipped {item.path}: {item.reason}")
+
+
+_MARK = re.compile(r"</?mark>")
+
+
+def _print_result(result: SearchResult, bold: bool) -> None:
+    if result.notice:
+        print(result.notice)
+    if result.suggestion:
+        print(f"Mente du: {result.suggestion}?")
+    pages = max(1, -(-result.total // result.per_page))
+    print(f"{result.total} documents (page {result.page} of {pages})")
+    for number, hit in enumerate(result.hits, (result.page - 1) * result.per_page + 1):
+        about = " · ".join(str(v) for v in (hit.municipality, hit.date or hit.year,
+                                               hit.doctype, hit.language) if v)
+        print(f"\n{number}. {hit.title}\n   [{about}] id={hit.id} score={hit.score}")
+        marks = ("\033[1m", "\033[0m") if bold else ("*", "*")
+        snippet = _MARK.sub(lambda m: marks[m.group() == "</mark>"], hit.snippet)
+        print(f"   {html.unescape(snippet)}")
+    for name in FACETS:
+        values = result.facets.get(name, [])
+        if values:
+            print(f"\n{name}: " + ", ".join(f"{v.value} ({v.count})" for v in values))

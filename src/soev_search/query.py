@@ -1,0 +1,234 @@
+"""The query language, parsed into a small tree; anything malformed falls back to plain words.
+
+    socialøkonomi kantine       all words must match (best first)
+    "sociale iværksættere"      a phrase
+    kantine OR café             either (OR binds tighter than the implicit AND)
+    NOT strategi, -strategi     must not match
+    title:strategi              a field (see FIELDS; Danish names work too)
+    municipality:Aalborg        a facet value (case and æøå spelling do not matter)
+    social*                     a prefix (at least two letters)
+    (a OR b) c                  grouping
+
+`parse` never raises: a query that is not well-formed is searched as its plain words and
+the result carries a Danish notice saying so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from soev_search.analysis import WORD_RE
+
+MAX_QUERY_CHARS = 500
+MAX_CLAUSES = 40
+MIN_PREFIX = 2
+
+# Field names a query may use (and Danish aliases) → the index field.
+FIELDS = {
+    "title": "title", "titel": "title",
+    "text": "text", "tekst": "text",
+    "sections": "sections", "svar": "sections",
+    "municipality": "municipality", "kommune": "municipality",
+    "year": "year", "år": "year", "aar": "year",
+    "doctype": "doctype", "type": "doctype",
+    "language": "language", "sprog": "language",
+    "source": "source", "kilde": "source",
+    "mentions": "mentions", "nævner": "mentions", "naevner": "mentions",
+    "id": "id",
+}
+OPERATORS = {"AND", "OR", "NOT"}
+
+NOTICE_MALFORMED = (
+    "Søgningen kunne ikke forstås som skrevet; der er søgt på ordene i stedet."
+)
+NOTICE_TOO_LONG = "Søgningen var for lang; der er søgt på de første ord i stedet."
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+
+
+@dataclass(frozen=True)
+class Prefix:
+    text: str
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # an index field (a value of FIELDS)
+    value: str
+    phrase: bool = False
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Node
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple[Node, ...]
+
+
+Node = Word | Phrase | Prefix | Field | Not | And | Or
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    tree: Node | None  # None: no query, browse everything
+    notice: str | None = None
+
+
+class QuerySyntaxError(ValueError):
+    pass
+
+
+def parse(text: str) -> ParsedQuery:
+    """The query's tree, or its plain words with a notice when it is malformed."""
+    text = text.strip()
+    if not text:
+        return ParsedQuery(None)
+    if len(text) > MAX_QUERY_CHARS:
+        return ParsedQuery(plain_words(text[:MAX_QUERY_CHARS]), NOTICE_TOO_LONG)
+    try:
+        return ParsedQuery(_Parser(_lex(text)).parse())
+    except QuerySyntaxError:
+        return ParsedQuery(plain_words(text), NOTICE_MALFORMED)
+
+
+def plain_words(text: str) -> Node | None:
+    """All the words of the text (operators dropped), all required."""
+    found = [m.group() for m in WORD_RE.finditer(text) if m.group() not in OPERATORS]
+    items = tuple(Word(word) for word in found[:MAX_CLAUSES])
+    if not items:
+        return None
+    return items[0] if len(items) == 1 else And(items)
+
+
+_LEXEME = re.compile(r'\s+|"[^"]*"|"|\(|\)|[^\s"()]+(?::"[^"]*")?')
+
+
+@dataclass(frozen=True)
+class _Lexeme:
+    kind: str  # "(" ")" "op" "neg" "term"
+    text: str
+
+
+def _lex(text: str) -> list[_Lexeme]:
+    lexemes: list[_Lexeme] = []
+    for match in _LEXEME.finditer(text):
+        chunk = match.group()
+        if chunk.isspace():
+            continue
+        if chunk == '"':
+            raise QuerySyntaxError("unbalanced quote")
+        if chunk in "()":
+            lexemes.append(_Lexeme(chunk, chunk))
+        elif chunk in OPERATORS:
+            lexemes.append(_Lexeme("op", chunk))
+        elif chunk.startswith("-") and len(chunk) > 1:
+            lexemes.append(_Lexeme("neg", "-"))
+            lexemes.append(_Lexeme("term", chunk[1:]))
+        else:
+            lexemes.append(_Lexeme("term", chunk))
+    if len(lexemes) > 3 * MAX_CLAUSES:
+        raise QuerySyntaxError("too many clauses")
+    return lexemes
+
+
+class _Parser:
+    """query := and; and := or ([AND] or)*; or := unary (OR unary)*;
+    unary := NOT unary | - atom | atom; atom := term | ( and )"""
+
+    def __init__(self, lexemes: list[_Lexeme]) -> None:
+        self.lexemes = lexemes
+        self.at = 0
+
+    def parse(self) -> Node:
+        node = self._and()
+        if self._peek() is not None:
+            raise QuerySyntaxError(f"unexpected {self._peek().text!r}")
+        return node
+
+    def _peek(self) -> _Lexeme | None:
+        return self.lexemes[self.at] if self.at < len(self.lexemes) else None
+
+    def _next(self) -> _Lexeme:
+        lexeme = self._peek()
+        if lexeme is None:
+            raise QuerySyntaxError("query ends too early")
+        self.at += 1
+        return lexeme
+
+    def _and(self) -> Node:
+        items = [self._or()]
+        while (lexeme := self._peek()) is not None and lexeme.kind != ")":
+            if lexeme.text == "AND":
+                self._next()
+            items.append(self._or())
+        return items[0] if len(items) == 1 else And(tuple(items))
+
+    def _or(self) -> Node:
+        items = [self._unary()]
+        while (lexeme := self._peek()) is not None and lexeme.text == "OR":
+            self._next()
+            items.append(self._unary())
+        return items[0] if len(items) == 1 else Or(tuple(items))
+
+    def _unary(self) -> Node:
+        lexeme = self._next()
+        if lexeme.text == "NOT":
+            return Not(self._unary())
+        if lexeme.kind == "neg":
+            return Not(self._atom(self._next()))
+        return self._atom(lexeme)
+
+    def _atom(self, lexeme: _Lexeme) -> Node:
+        if lexeme.kind == "(":
+            if (following := self._peek()) is not None and following.kind == ")":
+                raise QuerySyntaxError("empty parentheses")
+            node = self._and()
+            if self._next().kind != ")":
+                raise QuerySyntaxError("unbalanced parenthesis")
+            return node
+        if lexeme.kind != "term":
+            raise QuerySyntaxError(f"misplaced {lexeme.text!r}")
+        return _term(lexeme.text)
+
+
+def _term(chunk: str) -> Node:
+    if chunk.startswith('"'):
+        return Phrase(chunk.strip('"'))
+    name, colon, value = chunk.partition(":")
+    if colon and name and not _is_url_like(value):
+        if name.lower() not in FIELDS:
+            raise QuerySyntaxError(f"unknown field {name!r}")
+        phrase = value.startswith('"')
+        value = value.strip('"').strip()
+        if not value:
+            raise QuerySyntaxError(f"no value for field {name!r}")
+        return Field(FIELDS[name.lower()], value, phrase)
+    if chunk.endswith("*"):
+        stem = chunk.rstrip("*")
+        if len(stem) < MIN_PREFIX or not WORD_RE.fullmatch(stem):
+            raise QuerySyntaxError("prefix too short")
+        return Prefix(stem)
+    if not WORD_RE.search(chunk):
+        raise QuerySyntaxError(f"no word in {chunk!r}")
+    return Word(chunk)
+
+
+def _is_url_like(value: str) -> bool:
+    return value.startswith("//")

@@ -1,0 +1,137 @@
+"""The Whoosh side of one build: fields, the analyzer adapter, the vocabulary file, opening.
+
+A build's schema is always made here (never unpickled from the index) so the analyzer carries
+the build's learned compound vocabulary at both index and query time.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from pathlib import Path
+
+from whoosh import fields, index
+from whoosh.analysis import Analyzer, LowercaseFilter, RegexTokenizer, Token
+
+from soev_search.analysis import DanishAnalyzer, Vocabulary
+from soev_search.document import Document
+from soev_search.errors import IndexUnavailable
+from soev_search.store import REBUILD_HINT
+
+VOCABULARY_FILE = "vocabulary.txt"
+# The facet fields (FACETS plus source): one value per document, stored as sortable columns.
+FACET_FIELDS = ("municipality", "year", "doctype", "language", "source")
+TEXT_FIELDS = ("title", "text", "sections")
+
+
+class WhooshDanishAnalyzer(Analyzer):
+    """Feeds DanishAnalyzer's tokens to Whoosh; compound parts only when indexing."""
+
+    def __init__(self, vocabulary: Vocabulary | None = None) -> None:
+        self.danish = DanishAnalyzer(vocabulary)
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for found in self.danish.tokens(value, index=mode == "index"):
+            token.text = found.text
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + found.position
+            if chars:
+                token.startchar = start_char + found.start
+                token.endchar = start_char + found.end
+            yield token
+
+    # Whoosh pickles the schema into every index generation; keep the vocabulary out of it.
+    def __getstate__(self) -> dict:
+        return {}
+
+    def __setstate__(self, state: dict) -> None:
+        self.danish = DanishAnalyzer()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WhooshDanishAnalyzer)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+
+def make_schema(vocabulary: Vocabulary) -> fields.Schema:
+    danish = WhooshDanishAnalyzer(vocabulary)
+    # Surface words, only lower-cased: the source of "did you mean" and typeahead.
+    spelling = RegexTokenizer(r"[^\W\d_]{3,}") | LowercaseFilter()
+    facets = {name: fields.ID(sortable=True) for name in FACET_FIELDS}
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=danish, phrase=True, stored=True),
+        text=fields.TEXT(analyzer=danish, phrase=True),
+        sections=fields.TEXT(analyzer=danish, phrase=True),
+        spelling=fields.TEXT(analyzer=spelling, phrase=False),
+        date=fields.ID(sortable=True),
+        mentions=fields.KEYWORD(commas=True, scorable=False),
+        document=fields.STORED,
+        **facets,
+    )
+
+
+def document_fields(doc: Document) -> dict:
+    """The values one Document gives the index (absent facets are left out, not empty)."""
+    values = {
+        "id": doc.id,
+        "title": doc.title,
+        "text": doc.text,
+        "sections": "\n".join(f"{s.question}\n{s.answer}" for s in doc.sections),
+        "spelling": f"{doc.title}\n{doc.text}",
+        "date": doc.date or "",
+        "mentions": ",".join(doc.municipalities_mentioned),
+        "document": pack_document(doc),
+        "doctype": doc.doctype,
+        "language": doc.language,
+        "source": doc.source,
+    }
+    if doc.municipality:
+        values["municipality"] = doc.municipality
+    if doc.year is not None:
+        values["year"] = str(doc.year)
+    return {name: value for name, value in values.items() if value != ""}
+
+
+def pack_document(doc: Document) -> bytes:
+    return zlib.compress(json.dumps(doc.to_dict(), ensure_ascii=False).encode("utf-8"), 6)
+
+
+def unpack_document(packed: bytes) -> Document:
+    return Document.from_dict(json.loads(zlib.decompress(packed)))
+
+
+def save_vocabulary(build: Path, vocabulary: Vocabulary) -> None:
+    (build / VOCABULARY_FILE).write_text("\n".join(sorted(vocabulary.stems)), encoding="utf-8")
+
+
+def load_vocabulary(build: Path) -> Vocabulary:
+    try:
+        text = (build / VOCABULARY_FILE).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise IndexUnavailable(
+            f"the search index in {build.parent.parent} is damaged ({VOCABULARY_FILE}: "
+            f"{exc.strerror}); rebuild it with: {REBUILD_HINT}"
+        ) from None
+    return Vocabulary(line for line in text.splitlines() if line)
+
+
+def create_index(build: Path, vocabulary: Vocabulary) -> index.Index:
+    return index.create_in(str(build), make_schema(vocabulary))
+
+
+def open_index(build: Path, vocabulary: Vocabulary, readonly: bool = True) -> index.Index:
+    """Open a build; anything wrong with its files becomes IndexUnavailable."""
+    try:
+        return index.open_dir(str(build), readonly=readonly, schema=make_schema(vocabulary))
+    except Exception as exc:  # Whoosh raises many kinds on damaged files
+        raise IndexUnavailable(
+            f"the search index in {build.parent.parent} is damaged or unreadable "
+            f"({type(exc).__name__}); rebuild it with: {REBUILD_HINT}"
+        ) from None

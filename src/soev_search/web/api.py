@@ -1,0 +1,71 @@
+"""The JSON API under /api/: open to any origin for reading (CORS), errors as JSON."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, jsonify, request
+
+from soev_search.web.context import engine
+from soev_search.web.openapi import openapi_spec
+from soev_search.web.params import (
+    MAX_QUERY_CHARS,
+    ParamError,
+    bounded_int,
+    parse_search_request,
+)
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+MAX_COMPLETIONS = 10
+DEFAULT_COMPLETIONS = 8
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+@bp.after_app_request
+def _cors(response: Response) -> Response:
+    # Registered app-wide so error answers to cross-origin API calls are readable too. Flask
+    # answers OPTIONS (the preflight) for every route itself; this adds the CORS headers.
+    if request.path.startswith("/api/") or request.path == "/embed.js":
+        response.headers.update(CORS_HEADERS)
+    return response
+
+
+@bp.get("/search")
+def search() -> Response:
+    return jsonify(engine().search(parse_search_request(request.args)).to_dict())
+
+
+@bp.get("/documents/<doc_id>")
+def document(doc_id: str) -> Response:
+    doc = engine().document(doc_id) if len(doc_id) <= 200 else None
+    if doc is None:
+        abort(404)
+    return jsonify(doc.to_dict())
+
+
+@bp.get("/facets")
+def facets() -> Response:
+    return jsonify({
+        facet: [{"value": v.value, "count": v.count} for v in values]
+        for facet, values in engine().facets().items()
+    })
+
+
+@bp.get("/complete")
+def complete() -> Response:
+    query = (request.args.get("q") or "").strip()
+    if len(query) > MAX_QUERY_CHARS:
+        raise ParamError(f"Søgningen er for lang: højst {MAX_QUERY_CHARS} tegn.")
+    limit = bounded_int(request.args, "limit", DEFAULT_COMPLETIONS, 1, MAX_COMPLETIONS)
+    # The engine completes the last word and keeps the words before it.
+    return jsonify({"query": query, "suggestions": engine().complete(query, limit=limit)})
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_spec())
+

@@ -1,0 +1,27 @@
+"""What every request handler needs: the engine and where the corpus is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flask import current_app
+
+if TYPE_CHECKING:
+    from soev_search.search import SearchEngine
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    engine: SearchEngine
+    corpus_dir: Path
+    index_dir: Path
+
+
+def service() -> ServiceContext:
+    return current_app.extensions["soev_search"]
+
+
+def engine() -> SearchEngine:
+    return service().engine

@@ -1,0 +1,208 @@
+"""The OpenAPI 3 description of the JSON API and the feeds, kept as data next to the routes.
+
+tests/test_web_api.py checks that every path here is a route of the app and that the search
+parameters listed here are exactly the ones `params.parse_search_request` reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from soev_search.document import DOCTYPES, FIGURE_KEYS
+from soev_search.results import FACETS
+from soev_search.web.params import (
+    DEFAULT_PER_PAGE,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_QUERY_CHARS,
+    SORT_ORDERS,
+    YEAR_RANGE,
+)
+
+
+def _array(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": items}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _multi(name: str, items: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "style": "form", "explode": True,
+            "description": description, "schema": _array(items)}
+
+
+SEARCH_PARAMETERS: list[dict[str, Any]] = [
+    {"name": "q", "in": "query", "required": False,
+     "description": "Query: words (all must match), \"phrases\", OR, NOT or -word, field:value, "
+                    "prefix*. Empty: all documents, newest first.",
+     "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
+    _multi("municipality", {"type": "string"}, "Only documents of these municipalities (OR)."),
+    _multi("year", {"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1]},
+           "Only documents from these years (OR)."),
+    _multi("doctype", {"type": "string", "enum": list(DOCTYPES)}, "Only these document types."),
+    _multi("language", {"type": "string", "pattern": "^[a-z]{2,3}$"},
+           "Only documents in these languages (ISO 639-1 codes, e.g. da)."),
+    _multi("mentions", {"type": "string"}, "Only documents whose text names these municipalities."),
+    {"name": "sort", "in": "query", "required": False,
+     "schema": {"type": "string", "enum": list(SORT_ORDERS), "default": "relevance"}},
+    {"name": "page", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
+    {"name": "per_page", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
+                "default": DEFAULT_PER_PAGE}},
+]
+
+ERROR_RESPONSES = {
+    "400": {"description": "A parameter has a wrong type or value.",
+            "content": {"application/json": {"schema": _ref("Error")}}},
+    "503": {"description": "The index is missing or cannot be opened.",
+            "content": {"application/json": {"schema": _ref("Error")}}},
+}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object", "required": ["error", "status"],
+        "properties": {"error": {"type": "string", "description": "Danish, for people"},
+                       "status": {"type": "integer"}, "detail": {"type": "string"}},
+    },
+    "FacetValue": {
+        "type": "object", "required": ["value", "count"],
+        "properties": {"value": {"type": "string"}, "count": {"type": "integer"}},
+    },
+    "Facets": {
+        "type": "object",
+        "properties": {facet: _array(_ref("FacetValue")) for facet in FACETS},
+    },
+    "Hit": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"}, "title": {"type": "string"},
+            "municipality": {"type": "string", "nullable": True},
+            "year": {"type": "integer", "nullable": True},
+            "date": {"type": "string", "nullable": True,
+                     "description": "ISO, as precise as the document: 2018, 2018-09"},
+            "doctype": {"type": "string", "enum": list(DOCTYPES)},
+            "language": {"type": "string"}, "score": {"type": "number"},
+            "snippet": {"type": "string",
+                        "description": "HTML: text escaped, matched words in <mark>"},
+        },
+    },
+    "SearchResult": {
+        "type": "object",
+        "properties": {
+            "query": {"type": "string"}, "total": {"type": "integer"},
+            "page": {"type": "integer"}, "per_page": {"type": "integer"},
+            "hits": _array(_ref("Hit")), "facets": _ref("Facets"),
+            "suggestion": {"type": "string", "nullable": True,
+                           "description": "\"Did you mean\": the corrected query"},
+            "notice": {"type": "string", "nullable": True,
+                       "description": "Set when the query was searched as plain words"},
+        },
+    },
+    "Figure": {
+        "type": "object", "nullable": True,
+        "properties": {"value": {"type": "integer"}, "approximate": {"type": "boolean"},
+                       "lower_bound": {"type": "boolean"}, "raw": {"type": "string"}},
+    },
+    "Document": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"}, "path": {"type": "string"}, "title": {"type": "string"},
+            "text": {"type": "string"}, "source": {"type": "string"},
+            "content_hash": {"type": "string"},
+            "municipality": {"type": "string", "nullable": True},
+            "municipalities_mentioned": _array({"type": "string"}),
+            "date": {"type": "string", "nullable": True},
+            "year": {"type": "integer", "nullable": True},
+            "doctype": {"type": "string", "enum": list(DOCTYPES)},
+            "language": {"type": "string"},
+            "sections": _array({"type": "object", "properties": {
+                "question": {"type": "string"}, "answer": {"type": "string"}}}),
+            "figures": {"type": "object",
+                        "properties": {key: _ref("Figure") for key in FIGURE_KEYS}},
+            "contact": {"type": "object", "nullable": True, "properties": {
+                "name": {"type": "string", "nullable": True},
+                "email": {"type": "string", "nullable": True},
+                "phone": {"type": "string", "nullable": True}}},
+        },
+    },
+}
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+PATHS: dict[str, Any] = {
+    "/api/search": {"get": {
+        "summary": "Search the documents", "operationId": "search",
+        "parameters": SEARCH_PARAMETERS,
+        "responses": {"200": _json(_ref("SearchResult")), **ERROR_RESPONSES},
+    }},
+    "/api/documents/{doc_id}": {"get": {
+        "summary": "One document with its text and metadata", "operationId": "getDocument",
+        "parameters": [{"name": "doc_id", "in": "path", "required": True,
+                        "schema": {"type": "string"}}],
+        "responses": {"200": _json(_ref("Document")),
+                      "404": _json(_ref("Error"), "No document has this id."),
+                      "503": ERROR_RESPONSES["503"]},
+    }},
+    "/api/facets": {"get": {
+        "summary": "Facet value counts over all documents", "operationId": "facets",
+        "responses": {"200": _json(_ref("Facets")), "503": ERROR_RESPONSES["503"]},
+    }},
+    "/api/complete": {"get": {
+        "summary": "Completions of a partly typed query (the last word completed)",
+        "operationId": "complete",
+        "parameters": [
+            {"name": "q", "in": "query", "required": False,
+             "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
+            {"name": "limit", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1, "maximum": 10, "default": 8}},
+        ],
+        "responses": {"200": _json({"type": "object", "properties": {
+            "query": {"type": "string"}, "suggestions": _array({"type": "string"})}}),
+            **ERROR_RESPONSES},
+    }},
+    "/api/openapi.json": {"get": {
+        "summary": "This description", "operationId": "openapi",
+        "responses": {"200": _json({"type": "object"})},
+    }},
+    "/healthz": {"get": {
+        "summary": "Whether the index opens, and how many documents it holds",
+        "operationId": "health",
+        "responses": {
+            "200": _json({"type": "object", "properties": {
+                "status": {"type": "string"}, "documents": {"type": "integer"}}}),
+            "503": ERROR_RESPONSES["503"],
+        },
+    }},
+    "/feed": {"get": {
+        "summary": "Atom feed of a search, newest first", "operationId": "feed",
+        "parameters": [p for p in SEARCH_PARAMETERS if p["name"] not in ("sort", "page")],
+        "responses": {"200": {"description": "Atom feed",
+                              "content": {"application/atom+xml": {}}}},
+    }},
+    "/export.csv": {"get": {
+        "summary": "All hits of a search as CSV (UTF-8 with BOM)", "operationId": "exportCsv",
+        "parameters": [p for p in SEARCH_PARAMETERS if p["name"] not in ("page", "per_page")],
+        "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}}},
+    }},
+}
+
+
+def openapi_spec() -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "soev-search API",
+            "version": "1.0",
+            "description": "Search Danish municipalities' documents about social economy. "
+                           "Read-only; CORS is open to every origin.",
+        },
+        "servers": [{"url": "/"}],
+        "paths": PATHS,
+        "components": {"schemas": SCHEMAS},
+    }

@@ -1,0 +1,66 @@
+"""Jinja helpers: Danish labels, dates, and URLs that keep a search's other parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, url_for
+
+from soev_search.document import Figure
+from soev_search.results import SearchRequest
+from soev_search.web import labels
+from soev_search.web.compare import column_label
+from soev_search.web.params import request_to_params
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["danish_date"] = labels.danish_date
+    app.jinja_env.filters["thousands"] = thousands
+    app.jinja_env.globals.update(
+        search_url=search_url,
+        figure_text=figure_text,
+        column_label=column_label,
+        toggle_filter_url=toggle_filter_url,
+        facet_value_label=labels.facet_value_label,
+        FACET_LABELS=labels.FACET_LABELS,
+        DOCTYPE_LABELS=labels.DOCTYPE_LABELS,
+        LANGUAGE_LABELS=labels.LANGUAGE_LABELS,
+        SORT_LABELS=labels.SORT_LABELS,
+        FIGURE_LABELS=labels.FIGURE_LABELS,
+        SOURCE_LABELS=labels.SOURCE_LABELS,
+    )
+
+
+def search_url(request: SearchRequest | None = None, endpoint: str = "pages.search",
+               external: bool = False, extra: dict[str, Any] | None = None,
+               **changes: Any) -> str:
+    """The URL of `request` with `changes`; `extra` adds parameters that are not the search's."""
+    params = request_to_params(request or SearchRequest(), **changes)
+    return url_for(endpoint, _external=external, **params, **(extra or {}))
+
+
+def toggle_filter_url(request: SearchRequest, facet: str, value: Any,
+                      endpoint: str = "pages.search", extra: dict[str, Any] | None = None) -> str:
+    """The URL with `value` added to or removed from `facet`, other parameters kept."""
+    current = tuple(getattr(request, facet))
+    if facet == "year":
+        value = int(value)
+    values = tuple(v for v in current if v != value) if value in current else (*current, value)
+    return search_url(request, endpoint, extra=extra, **{facet: values, "page": 1})
+
+
+def thousands(number: int) -> str:
+    """Danish digit grouping: 12345 → "12.345"."""
+    return f"{number:,}".replace(",", ".")
+
+
+def figure_text(figure: Figure) -> str:
+    """A number as precise as the text gave it: "ca. 40", "mindst 100", "23"."""
+    number = thousands(figure.value)
+    if figure.lower_bound:
+        return f"mindst {number}"
+    if figure.approximate:
+        return f"ca. {number}"
+    return number
