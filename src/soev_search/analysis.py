@@ -210,7 +210,7 @@ class DanishAnalyzer:
     def _piece(self, piece: str, start: int, position: int, index: bool):
         folded = normalize(piece)
         if folded in STOP_WORDS:
-            return position
+            return position + 1  # a gap: "iværksættere, der er sociale" is no phrase match
         end = start + len(piece)
         term = stem(folded)
         yield Token(term, position, start, end)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from soev_search.config import resolve_paths
 from soev_search.errors import SoevError
@@ -74,7 +75,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_show(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from soev_search.document import Skipped
+    from soev_search.ingest import ingest_file
+    from soev_search.ingest import show as present
+
+    path = Path(args.file)
+    corpus = present.corpus_of(path)
+    result = ingest_file(path, corpus, present.repeated_for(corpus))
+    if isinstance(result, Skipped):
+        print(f"soev-index: {args.file}: {result.reason}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if args.json:
+        print(present.as_json(result))
+    elif args.text:
+        print(result.text)
+    else:
+        print(present.as_summary(result))
+    return 0
 
 
 def _run_rebuild(args: argparse.Namespace) -> int:

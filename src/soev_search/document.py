@@ -72,6 +72,8 @@ class Document:
     # Every key of FIGURE_KEYS is present; None means the document gives no number.
     figures: dict[str, Figure | None] = field(default_factory=dict)
     contact: Contact | None = None
+    # What the ingester changed beyond cleaning, one line each ("text cut at 2,000,000 chars").
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -61,9 +61,15 @@ class Highlighter:
 
 
 def _best_window(text: str, spans: list[tuple[int, int]], length: int) -> int:
+    """Start of the window of `length` chars with the most distinct, then most, matches."""
+    words = [text[s:e].lower() for s, e in spans]
     best_start, best_score = 0, (0, 0)
+    end = 0
     for i, (start, _) in enumerate(spans):
-        inside = [text[s:e].lower() for s, e in spans[i:] if e <= start + length]
+        end = max(end, i)
+        while end + 1 < len(spans) and spans[end + 1][1] <= start + length:
+            end += 1
+        inside = words[i:end + 1]
         score = (len(set(inside)), len(inside))
         if score > best_score:
             best_start, best_score = start, score

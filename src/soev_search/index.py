@@ -55,6 +55,9 @@ SPOOL = "spool.jsonl"
 POOL_THRESHOLD = 40
 WORKERS = 2
 WRITER_MEMORY_MB = 256
+# Whoosh's two-process writer: ~25% faster indexing on 2 cores, ~20% larger index
+# (two segments, not merged); worth it only for corpora big enough to need the pool.
+PARALLEL_WRITER = {"procs": WORKERS, "multisegment": True}
 
 # stage ("ingest", "index", "update"), done, total
 Progress = Callable[[str, int, int], None]
@@ -85,7 +88,6 @@ class Ingested:
     size: int
     digest: str | None
     result: Document | Skipped
-    words: Counter[str]
 
     def manifest_entry(self) -> dict[str, Any]:
         doc_id = self.result.id if isinstance(self.result, Document) else None
@@ -108,34 +110,60 @@ def rebuild(corpus_dir: Path, index_dir: Path, progress: Progress | None = None)
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     _require_corpus(corpus_dir)
     with writer_lock(index_dir):
-        previous = _current_or_none(index_dir)
-        _remove_unfinished_builds(index_dir, keep=previous)
-        build = new_build_dir(index_dir)
         paths = list(ingest.corpus_files(corpus_dir))
         repeated = _learn_repeated(paths)
         manifest: dict[str, Any] = {}
         skipped: list[Skipped] = []
-        counts: Counter[str] = Counter()
-        spool = build / SPOOL
-        with open(spool, "w", encoding="utf-8") as out:
+
+        def documents() -> Iterator[Document]:
             for item in _ingest_all(paths, corpus_dir, repeated, progress, "ingest"):
                 manifest[item.rel] = item.manifest_entry()
-                counts.update(item.words)
                 if isinstance(item.result, Skipped):
                     skipped.append(item.result)
                 else:
-                    out.write(json.dumps(item.result.to_dict(), ensure_ascii=False) + "\n")
-        vocabulary = Vocabulary.learn(counts)
-        save_vocabulary(build, vocabulary)
-        indexed = _index_spool(build, vocabulary, len(paths) - len(skipped), progress)
-        spool.unlink()
-        if repeated is not None:
-            (build / REPEATED).write_bytes(pickle.dumps(repeated))
-        write_json(build / MANIFEST, manifest)
-        _write_build_info(build, corpus_dir, indexed, len(skipped), len(vocabulary))
-        publish(index_dir, build)
-        remove_stale_builds(index_dir, keep_previous=previous)
+                    yield item.result
+
+        indexed = _build(index_dir, documents(), corpus_dir, manifest, skipped, repeated,
+                         progress)
     return BuildReport(indexed, skipped, time.perf_counter() - started)
+
+
+def index_documents(documents: Iterable[Document], index_dir: Path,
+                    progress: Progress | None = None) -> int:
+    """Build an index straight from Documents (tests, benchmarks); `update` will see every
+    corpus file as new, since no file manifest exists."""
+    index_dir = Path(index_dir)
+    with writer_lock(index_dir):
+        return _build(index_dir, iter(documents), None, {}, [], None, progress)
+
+
+def _build(index_dir: Path, documents: Iterator[Document], corpus_dir: Path | None,
+           manifest: dict[str, Any], skipped: list[Skipped], repeated: Any,
+           progress: Progress | None) -> int:
+    """Spool the documents while learning the vocabulary, index them, publish the build.
+
+    The manifest and skipped list are filled while `documents` is consumed."""
+    previous = _current_or_none(index_dir)
+    _remove_unfinished_builds(index_dir, keep=previous)
+    build = new_build_dir(index_dir)
+    counts: Counter[str] = Counter()
+    spooled = 0
+    with open(build / SPOOL, "w", encoding="utf-8") as spool:
+        for doc in documents:
+            count_words(f"{doc.title}\n{doc.text}", counts)
+            spool.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
+            spooled += 1
+    vocabulary = Vocabulary.learn(counts)
+    save_vocabulary(build, vocabulary)
+    indexed = _index_spool(build, vocabulary, spooled, progress)
+    (build / SPOOL).unlink()
+    if repeated is not None:
+        (build / REPEATED).write_bytes(pickle.dumps(repeated))
+    write_json(build / MANIFEST, manifest)
+    _write_build_info(build, corpus_dir, indexed, len(skipped), len(vocabulary))
+    publish(index_dir, build)
+    remove_stale_builds(index_dir, keep_previous=previous)
+    return indexed
 
 
 def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None) -> UpdateReport:
@@ -253,22 +281,20 @@ def _report(results: Iterable[Ingested], progress: Progress | None, stage: str,
 
 
 def _ingest_one(path: Path, corpus_dir: Path, repeated: Any) -> Ingested:
-    """Runs in a worker process: ingest, hash and count candidate compound parts."""
+    """Runs in a worker process: ingest and hash one file."""
     mtime_ns, size = _stat(path)
     if repeated is None:
         result = ingest.ingest_file(path, corpus_dir)
     else:
         result = ingest.ingest_file(path, corpus_dir, repeated)
-    words: Counter[str] = Counter()
-    if isinstance(result, Document):
-        count_words(f"{result.title}\n{result.text}", words)
-    return Ingested(_relative(path, corpus_dir), mtime_ns, size, _digest(path), result, words)
+    return Ingested(_relative(path, corpus_dir), mtime_ns, size, _digest(path), result)
 
 
 def _index_spool(build: Path, vocabulary: Vocabulary, total: int,
                  progress: Progress | None) -> int:
     ix = create_index(build, vocabulary)
-    writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+    options = PARALLEL_WRITER if total >= POOL_THRESHOLD else {}
+    writer = ix.writer(limitmb=WRITER_MEMORY_MB, **options)
     indexed = 0
     try:
         with open(build / SPOOL, encoding="utf-8") as spool:
@@ -297,13 +323,13 @@ def _load_repeated(build: Path) -> Any:
         return None
 
 
-def _write_build_info(build: Path, corpus_dir: Path, documents: int, skipped: int,
+def _write_build_info(build: Path, corpus_dir: Path | None, documents: int, skipped: int,
                       vocabulary: int, built_at: str | None = None) -> None:
     now = datetime.now(UTC).isoformat(timespec="seconds")
     write_json(build / BUILD_INFO, {
         "built_at": built_at or now,
         "updated_at": now,
-        "corpus": str(corpus_dir.resolve()),
+        "corpus": str(corpus_dir.resolve()) if corpus_dir else None,
         "documents": documents,
         "skipped": skipped,
         "vocabulary": vocabulary,

@@ -133,13 +133,13 @@ def _print_result(result: SearchResult, bold: bool) -> None:
         print(result.notice)
     if result.suggestion:
         print(f"Mente du: {result.suggestion}?")
+    marks = ("\033[1m", "\033[0m") if bold else ("*", "*")
     pages = max(1, -(-result.total // result.per_page))
     print(f"{result.total} documents (page {result.page} of {pages})")
     for number, hit in enumerate(result.hits, (result.page - 1) * result.per_page + 1):
         about = " · ".join(str(v) for v in (hit.municipality, hit.date or hit.year,
                                                hit.doctype, hit.language) if v)
         print(f"\n{number}. {hit.title}\n   [{about}] id={hit.id} score={hit.score}")
-        marks = ("\033[1m", "\033[0m") if bold else ("*", "*")
         snippet = _MARK.sub(lambda m: marks[m.group() == "</mark>"], hit.snippet)
         print(f"   {html.unescape(snippet)}")
     for name in FACETS:

@@ -25,10 +25,16 @@ TEXT_FIELDS = ("title", "text", "sections")
 
 
 class WhooshDanishAnalyzer(Analyzer):
-    """Feeds DanishAnalyzer's tokens to Whoosh; compound parts only when indexing."""
+    """Feeds DanishAnalyzer's tokens to Whoosh; compound parts only when indexing.
 
-    def __init__(self, vocabulary: Vocabulary | None = None) -> None:
+    Pickled (into Whoosh's TOC, or to a writer process) it keeps only the path of its
+    vocabulary file and reloads it from there.
+    """
+
+    def __init__(self, vocabulary: Vocabulary | None = None,
+                 vocabulary_file: Path | None = None) -> None:
         self.danish = DanishAnalyzer(vocabulary)
+        self.vocabulary_file = vocabulary_file
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
@@ -45,12 +51,14 @@ class WhooshDanishAnalyzer(Analyzer):
                 token.endchar = start_char + found.end
             yield token
 
-    # Whoosh pickles the schema into every index generation; keep the vocabulary out of it.
     def __getstate__(self) -> dict:
-        return {}
+        return {"vocabulary_file": self.vocabulary_file}
 
     def __setstate__(self, state: dict) -> None:
-        self.danish = DanishAnalyzer()
+        self.vocabulary_file = state.get("vocabulary_file")
+        source = self.vocabulary_file
+        vocabulary = _read_vocabulary(source) if source and source.is_file() else None
+        self.danish = DanishAnalyzer(vocabulary)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, WhooshDanishAnalyzer)
@@ -59,8 +67,8 @@ class WhooshDanishAnalyzer(Analyzer):
         return hash(type(self))
 
 
-def make_schema(vocabulary: Vocabulary) -> fields.Schema:
-    danish = WhooshDanishAnalyzer(vocabulary)
+def make_schema(vocabulary: Vocabulary, vocabulary_file: Path | None = None) -> fields.Schema:
+    danish = WhooshDanishAnalyzer(vocabulary, vocabulary_file)
     # Surface words, only lower-cased: the source of "did you mean" and typeahead.
     spelling = RegexTokenizer(r"[^\W\d_]{3,}") | LowercaseFilter()
     facets = {name: fields.ID(sortable=True) for name in FACET_FIELDS}
@@ -113,23 +121,29 @@ def save_vocabulary(build: Path, vocabulary: Vocabulary) -> None:
 
 def load_vocabulary(build: Path) -> Vocabulary:
     try:
-        text = (build / VOCABULARY_FILE).read_text(encoding="utf-8")
+        return _read_vocabulary(build / VOCABULARY_FILE)
     except OSError as exc:
         raise IndexUnavailable(
             f"the search index in {build.parent.parent} is damaged ({VOCABULARY_FILE}: "
             f"{exc.strerror}); rebuild it with: {REBUILD_HINT}"
         ) from None
-    return Vocabulary(line for line in text.splitlines() if line)
+
+
+def _read_vocabulary(path: Path) -> Vocabulary:
+    return Vocabulary(line for line in path.read_text(encoding="utf-8").splitlines() if line)
 
 
 def create_index(build: Path, vocabulary: Vocabulary) -> index.Index:
-    return index.create_in(str(build), make_schema(vocabulary))
+    """A new empty index; save_vocabulary(build, vocabulary) must have run (writer processes
+    load the vocabulary from the build's file)."""
+    return index.create_in(str(build), make_schema(vocabulary, build / VOCABULARY_FILE))
 
 
 def open_index(build: Path, vocabulary: Vocabulary, readonly: bool = True) -> index.Index:
     """Open a build; anything wrong with its files becomes IndexUnavailable."""
     try:
-        return index.open_dir(str(build), readonly=readonly, schema=make_schema(vocabulary))
+        schema = make_schema(vocabulary, build / VOCABULARY_FILE)
+        return index.open_dir(str(build), readonly=readonly, schema=schema)
     except Exception as exc:  # Whoosh raises many kinds on damaged files
         raise IndexUnavailable(
             f"the search index in {build.parent.parent} is damaged or unreadable "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import itertools
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.matching import AndNotMatcher
 from whoosh.searching import Searcher
 
 from soev_search.analysis import DanishAnalyzer, normalize, stem
@@ -155,14 +157,10 @@ class _Generation:
     def _load_columns(self, searcher: Searcher) -> None:
         reader = searcher.reader()
         try:
-            self.columns = {name: list(reader.column_reader(name))
-                            for name in (*FACET_FIELDS, "date")}
+            self.columns = {name: _column(reader, name) for name in (*FACET_FIELDS, "date")}
             self.alive = list(reader.all_doc_ids())
         except Exception as exc:  # Whoosh raises many kinds on damaged files
-            raise IndexUnavailable(
-                f"the search index in {self.build.parent.parent} is damaged "
-                f"({type(exc).__name__}); rebuild it with: {REBUILD_HINT}"
-            ) from None
+            raise self._damaged(exc) from None
         # Filters may name a value in any case or spelling: "aalborg", "Hilleroed".
         self.canonical = {
             name: {normalize(value): value for value in set(values) if value}
@@ -175,7 +173,10 @@ class _Generation:
         with self._pool_lock:
             searcher = self._pool.pop() if self._pool else None
         if searcher is None:
-            searcher = self.index.searcher()
+            try:
+                searcher = self.index.searcher()
+            except Exception as exc:  # Whoosh raises many kinds on damaged files
+                raise self._damaged(exc) from None
         try:
             yield searcher
         finally:
@@ -185,6 +186,12 @@ class _Generation:
                     self._pool.append(searcher)
             if not keep:
                 searcher.close()
+
+    def _damaged(self, exc: Exception) -> IndexUnavailable:
+        return IndexUnavailable(
+            f"the search index in {self.build.parent.parent} is damaged "
+            f"({type(exc).__name__}); rebuild it with: {REBUILD_HINT}"
+        )
 
     def retire(self) -> None:
         with self._pool_lock:
@@ -368,7 +375,7 @@ class _Compiler:
         if not positive and not negative:
             return None
         base = positive[0] if len(positive) == 1 else wq.And(positive or [wq.Every()])
-        return wq.AndNot(base, wq.Or(negative)) if negative else base
+        return _AndNot(base, wq.Or(negative)) if negative else base
 
     def _leaf(self, node: Node) -> wq.Query | None:
         if isinstance(node, Word | Phrase):
@@ -389,16 +396,20 @@ class _Compiler:
         return wq.Term(node.name, value) if value is not None else wq.NullQuery
 
     def _text(self, text: str, fields: tuple[str, ...]) -> wq.Query | None:
-        terms = self.analyzer.terms(text, index=False)
-        if not terms:
+        tokens = list(self.analyzer.tokens(text, index=False))
+        if not tokens:
             return None
+        terms = [token.text for token in tokens]
+        # Stop words leave gaps in positions; let the phrase span the same gaps.
+        gaps = [b.position - a.position for a, b in itertools.pairwise(tokens)]
+        slop = max(gaps, default=1)
         queries = []
         for field in fields:
             boost = TITLE_BOOST if field == "title" else 1.0
             if len(terms) == 1:
                 queries.append(wq.Term(field, terms[0], boost=boost))
             else:
-                queries.append(wq.Phrase(field, terms, boost=boost))
+                queries.append(wq.Phrase(field, terms, slop=slop, boost=boost))
         return queries[0] if len(queries) == 1 else wq.Or(queries)
 
     def _prefix(self, text: str, fields: tuple[str, ...]) -> wq.Query:
@@ -444,6 +455,35 @@ class _Suggester:
                 return max(candidates,
                            key=lambda c: (self.reader.doc_frequency("spelling", c), c))
         return None
+
+
+class _AndNotMatcher(AndNotMatcher):
+    """whoosh-reloaded 2.7.5's AndNotMatcher lets a prohibited document through when the
+    two matchers do not start on the same document ("a -b" found a doc with b); skip
+    prohibited documents from the start."""
+
+    def _find_first(self) -> None:
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
+
+
+class _AndNot(wq.AndNot):
+    def matcher(self, searcher, context=None):
+        return _AndNotMatcher(self.a.matcher(searcher, context),
+                              self.b.matcher(searcher, searcher.boolean_context()))
+
+
+def _column(reader, name: str) -> list[str]:
+    """A facet column as a list by docnum ("" = no value). Per segment: Whoosh's combined
+    column reader leaves out segments where no document has the field."""
+    values: list[str] = []
+    for leaf, offset in reader.leaf_readers():
+        assert offset == len(values)
+        if leaf.has_column(name):
+            values.extend(leaf.column_reader(name))
+        else:
+            values.extend([""] * leaf.doc_count_all())
+    return values
 
 
 def _positive_leaves(node: Node | None) -> Iterator[Node]:

@@ -1,7 +1,8 @@
 """Ingest: a file in the corpus becomes a cleaned, described Document, or a Skipped with a reason.
 
-PROVISIONAL minimal version (UTF-8 text only); the full ingester replaces the body of
-`ingest_file` and keeps these two signatures.
+`corpus_files` lists the candidates, `learn_repeated_lines` learns the corpus's own template
+lines in one cheap pass, and `ingest_file` (pure, never raising, safe in a process pool) reads,
+cleans and describes one file.
 """
 
 from __future__ import annotations
@@ -11,36 +12,96 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from soev_search.document import FIGURE_KEYS, Document, Skipped
+from soev_search.ingest.dates import body_date, labelled_date, title_date
+from soev_search.ingest.figures import extract_figures
+from soev_search.ingest.language import detect_language
+from soev_search.ingest.metadata import doctype, title_from_text
+from soev_search.ingest.places import mentions, own_municipality
+from soev_search.ingest.readers import (
+    MAX_FILE_BYTES,
+    MAX_TEXT_CHARS,
+    SUPPORTED_SUFFIXES,
+    Extracted,
+    Unreadable,
+    extract,
+    read_bytes,
+)
+from soev_search.ingest.repeated import RepeatedLines, learn_repeated_lines
+from soev_search.ingest.structure import emails, extract_contact, extract_sections
 
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_TEXT_CHARS",
+    "SUPPORTED_SUFFIXES",
+    "RepeatedLines",
+    "corpus_files",
+    "document_id",
+    "ingest_file",
+    "learn_repeated_lines",
+]
 
 
 def corpus_files(corpus_root: Path) -> Iterator[Path]:
-    """Every candidate file below the corpus root, in a stable order (README.md excluded)."""
-    for path in sorted(corpus_root.rglob("*")):
-        if path.name.startswith(".") or path.name == "README.md":
+    """Every candidate below the corpus root in a stable order: all files (unsupported ones
+    too, so they are reported as skipped) and directories named like supported files.
+    Hidden files and folders and README.md are left out."""
+    for path in sorted(corpus_root.rglob("*"), key=lambda p: p.relative_to(corpus_root).parts):
+        relative = path.relative_to(corpus_root)
+        if any(part.startswith(".") for part in relative.parts) or path.name == "README.md":
             continue
-        if path.is_file() or path.suffix.lower() in SUPPORTED_SUFFIXES:
+        if path.is_dir():
+            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                yield path
+        else:
             yield path
 
 
-def ingest_file(path: Path, corpus_root: Path | None = None) -> Document | Skipped:
+def document_id(relative_path: str) -> str:
+    """Stable id of a document: derived from its path relative to the corpus."""
+    return hashlib.sha1(relative_path.encode("utf-8")).hexdigest()[:16]
+
+
+def ingest_file(path: Path, corpus_root: Path | None = None,
+                repeated: RepeatedLines | None = None) -> Document | Skipped:
+    """Read, clean and describe one file. Never raises: problems become Skipped(reason)."""
     rel = _relative(path, corpus_root)
     try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return Skipped(rel, f"unreadable: {exc}")
-    if not text.strip():
-        return Skipped(rel, "empty file")
+        raw = read_bytes(path)
+        return _describe(extract(path, raw, repeated), rel, raw)
+    except Unreadable as exc:
+        return Skipped(rel, str(exc))
+    except RecursionError:
+        return Skipped(rel, "too deeply nested to read")
+    except MemoryError:
+        return Skipped(rel, "too large to read in memory")
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop a rebuild
+        return Skipped(rel, " ".join(f"could not read: {type(exc).__name__}: {exc}".split())[:300])
+
+
+def _describe(extracted: Extracted, rel: str, raw: bytes) -> Document:
+    text = extracted.text
+    title = extracted.title or title_from_text(text)
+    date = (extracted.date or title_date(title) or labelled_date(text) or body_date(text)
+            or extracted.fallback_date)
+    sections = extract_sections(text)
+    mentioned = mentions(text)
     return Document(
-        id=hashlib.sha1(rel.encode()).hexdigest()[:16],
+        id=document_id(rel),
         path=rel,
-        title=text.strip().splitlines()[0][:200],
+        title=title,
         text=text,
-        source="text",
+        source=extracted.source,
         content_hash=hashlib.sha256(raw).hexdigest(),
-        figures=dict.fromkeys(FIGURE_KEYS),
+        municipality=own_municipality(title, text, emails(text), mentioned),
+        municipalities_mentioned=sorted(mentioned),
+        date=date,
+        year=int(date[:4]) if date else None,
+        doctype=doctype(title, text, extracted.source, extracted.is_article),
+        language=detect_language(text),
+        sections=sections,
+        figures=extract_figures(sections, text) if sections else dict.fromkeys(FIGURE_KEYS),
+        contact=extract_contact(text),
+        notes=extracted.notes,
     )
 
 

@@ -112,6 +112,15 @@ def _document_site_span(lines: list[str]) -> tuple[int, int] | None:
     return None if transcript is None else (related, transcript)
 
 
+def document_site_title(lines: list[str]) -> str | None:
+    """The page title of a document-sharing capture: the text before "Relaterede dokumenter"."""
+    span = _document_site_span(lines)
+    if span is None:
+        return None
+    title = " ".join(" ".join(lines[:span[0]]).split())
+    return title or None
+
+
 def _unwrap_document_site(lines: list[str]) -> list[str]:
     """Keep the page title and the transcript; drop the list of other documents between them.
 

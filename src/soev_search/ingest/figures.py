@@ -33,6 +33,7 @@ _ENTERPRISE_WORDS = re.compile(
     r"^\s*(?:\w+\s+){0,3}?(?:søv|rsv|socialøkonomiske|socialøkonomisk|virksomhed\w*|"
     r"etablerede|registrerede)", re.IGNORECASE)
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
+_MAX_RAW_CHARS = 160
 
 _QUESTION_KEYS = (
     ("registered", re.compile(r"hvor mange er registrerede|registrerede socialøkonomiske", re.I)),
@@ -67,7 +68,10 @@ def _enterprise_count(answer: str) -> Figure | None:
         if _YEAR.match(match.group(0)):
             continue
         if _ENTERPRISE_WORDS.match(answer[match.end():match.end() + 60]):
-            return _figure(answer[max(0, match.start() - 20):match.end()], match)
+            line_start = answer.rfind("\n", 0, match.start()) + 1
+            line_end = answer.find("\n", match.end())
+            line = answer[line_start:line_end if line_end >= 0 else len(answer)]
+            return _figure(answer[line_start:match.end()], match, raw=line[:_MAX_RAW_CHARS])
     return None
 
 
@@ -99,13 +103,14 @@ def parse_figure(value: str) -> Figure | None:
     return _figure(value[:match.end()], match, raw=value.strip())
 
 
-def _figure(context: str, match: re.Match[str], raw: str | None = None) -> Figure:
+def _figure(context: str, match: re.Match[str], raw: str) -> Figure:
+    """`context` is the text up to the end of the number, where its qualifiers stand."""
     digits, word = match.group(1), match.group(2)
     value = int(digits.replace(".", "")) if digits else NUMBER_WORDS[word.casefold()]
-    before = context[:len(context) - len(match.group(0))]
+    before = context[:len(context) - len(match.group(0))][-40:]
     return Figure(
         value=value,
         approximate=bool(_APPROXIMATE.search(before)),
         lower_bound=bool(_LOWER_BOUND.search(before)),
-        raw=(raw if raw is not None else context).strip(),
+        raw=raw.strip(),
     )

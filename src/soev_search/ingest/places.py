@@ -22,7 +22,6 @@ WORD_NAMES = frozenset({"Vejen", "Greve", "Odder", "Lejre", "Varde", "Skive", "�
 PLACE_ONLY_NAMES = frozenset({"Assens", "Billund", "Struer", "Faxe", "Stevns", "Solrød",
                               "Langeland", "Lolland", "Morsø", "Samsø", "Læsø", "Bornholm"})
 _PLACE_PREPOSITIONS = ("i", "fra", "til", "på", "ved", "omkring", "mellem", "og", "nær")
-_KOMMUNE = r"\s+(?:kommune|kommunes|kommunen|kommunens|regionskommune)\b"
 
 
 @cache
@@ -40,20 +39,8 @@ def _key(spelling: str) -> str:
     return re.sub(r"[-\s]+", "-", spelling.casefold())
 
 
-def _alternation() -> str:
-    names = sorted(_spellings(), key=len, reverse=True)
-    return "|".join(r"[-\s]".join(re.escape(part) for part in name.split("-")) for name in names)
-
-
-@cache
-def _with_kommune() -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-])({_alternation()})s?{_KOMMUNE}", re.IGNORECASE)
-
-
-@cache
-def _bare() -> re.Pattern[str]:
-    # Matched in any case; _bare_counts then wants a capitalised proper noun.
-    return re.compile(rf"(?<![\w-])({_alternation()})s?(?![\w-])", re.IGNORECASE)
+_WORD = re.compile(r"\w+(?:-\w+)*")
+_KOMMUNE_WORD = re.compile(r"(?:regions?)?kommune(?:s|n|ns)?$")
 
 
 def _canonical(spelling: str) -> str | None:
@@ -61,41 +48,59 @@ def _canonical(spelling: str) -> str | None:
 
 
 def mentions(text: str) -> Counter[str]:
-    """Municipality → number of safe mentions in `text`."""
+    """Municipality → number of safe mentions in `text` (one pass over its words)."""
     found: Counter[str] = Counter()
-    taken: set[int] = set()
-    for match in _with_kommune().finditer(text):
-        name = _canonical(match.group(1))
-        if name:
-            found[name] += 1
-            taken.add(match.start())
-    for match in _bare().finditer(text):
-        if match.start() in taken:
+    tokens = list(_WORD.finditer(text))
+    index = 0
+    while index < len(tokens):
+        name, used = _name_at(tokens, index)
+        if name is None:
+            index += 1
             continue
-        name = _canonical(match.group(1))
-        if name and _bare_counts(text, match, name):
+        after = tokens[index + used].group(0).casefold() if index + used < len(tokens) else ""
+        first, last = tokens[index], tokens[index + used - 1]
+        spelled_kommune = _KOMMUNE_WORD.search(last.group(0).casefold())
+        if _KOMMUNE_WORD.match(after) or spelled_kommune or _bare_counts(text, first.group(0), first.start(),
+                                                      last.end(), name):
             found[name] += 1
+        index += used
     return found
 
 
-def _bare_counts(text: str, match: re.Match[str], name: str) -> bool:
-    word = match.group(1)
-    if not word[:1].isupper() or (word.isupper() and len(word) > 1 and not name.isupper()
-                                  and not _all_caps_context(text, match)):
+def _name_at(tokens: list[re.Match[str]], index: int) -> tuple[str | None, int]:
+    """The municipality spelled by the word(s) at `index` (two-word names first), genitive -s
+    allowed; and how many words it took."""
+    for used in (2, 1):
+        if index + used > len(tokens):
+            continue
+        words = [m.group(0) for m in tokens[index:index + used]]
+        if used == 2 and tokens[index].end() + 1 != tokens[index + 1].start():
+            continue
+        spelling = " ".join(words)
+        name = _canonical(spelling)
+        if name is None and spelling[-1:] in "sS":
+            name = _canonical(spelling[:-1])
+        if name is not None:
+            return name, used
+    return None, 1
+
+
+def _bare_counts(text: str, word: str, start: int, end: int, name: str) -> bool:
+    if not word[:1].isupper() or (word.isupper() and len(word) > 1
+                                  and not _all_caps_context(text, start, end)):
         return False
     if name in WORD_NAMES:
         return False
     if name in PLACE_ONLY_NAMES:
-        before = text[max(0, match.start() - 12):match.start()].split()
-        after = text[match.end():match.end() + 2]
+        before = text[max(0, start - 12):start].split()
         return bool(before) and before[-1].casefold() in _PLACE_PREPOSITIONS \
-            and not re.match(r"\s[A-ZÆØÅ]", after)
+            and not re.match(r"\s[A-ZÆØÅ]", text[end:end + 2])
     return True
 
 
-def _all_caps_context(text: str, match: re.Match[str]) -> bool:
+def _all_caps_context(text: str, start: int, end: int) -> bool:
     """An all-caps name counts inside an all-caps heading ("STRATEGI FOR HORSENS")."""
-    around = text[max(0, match.start() - 30):match.end() + 30]
+    around = text[max(0, start - 30):end + 30]
     letters = [c for c in around if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
@@ -105,14 +110,16 @@ def mentioned_municipalities(text: str) -> list[str]:
     return sorted(mentions(text))
 
 
-def own_municipality(title: str, text: str, emails: list[str]) -> str | None:
+def own_municipality(title: str, text: str, emails: list[str],
+                     overall: Counter[str] | None = None) -> str | None:
     """The document's own municipality: named in the title, else dominant in the opening,
-    else the municipality of a contact e-mail domain (pmn@jammerbugt.dk)."""
+    else the municipality of a contact e-mail domain (pmn@jammerbugt.dk), else one that
+    dominates the whole text. `overall` is mentions(text) when the caller has it."""
+    overall = mentions(text) if overall is None else overall
     in_title = mentions(title)
     if in_title:
-        return _most(in_title, mentions(text))
+        return _most(in_title, overall)
     opening = mentions(text[:600])
-    overall = mentions(text)
     if opening:
         return _most(opening, overall)
     by_domain = _from_domains(emails)

@@ -42,7 +42,13 @@ FIGURE_LABELS = {
     "staff_volunteers": "Frivillige",
 }
 
-SOURCE_LABELS = {"text": "Tekstfil", "html": "Webside", "pdf": "PDF"}
+SOURCE_LABELS = {
+    "text": "Tekstfil",
+    "html": "Webside",
+    "pdf": "PDF",
+    "blog": "Tekst fra blogindlæg",
+    "document-site": "Tekst fra dokumentdelingsside",
+}
 
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
           "oktober", "november", "december")

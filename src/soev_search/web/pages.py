@@ -62,7 +62,8 @@ def document(doc_id: str) -> str:
         query=query,
         paragraphs=[_with_breaks(p) for p in split_paragraphs(_marked_html(doc.text, query))],
         sections=[(_with_breaks(_marked_html(s.question, query)),
-                   _with_breaks(_marked_html(s.answer, query))) for s in doc.sections],
+                   [_with_breaks(p) for p in split_paragraphs(_marked_html(s.answer, query))])
+                  for s in doc.sections],
         has_original=_original_path(doc) is not None,
     )
 

@@ -14,6 +14,10 @@ from flask import Flask, Response, g
 CSP_BASE = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "object-src 'none'; base-uri 'none'; form-action 'self'")
 
+# "*" matches only network schemes; file: lets a page opened from disk (web/embed-demo.html)
+# frame the embed page too.
+FRAME_ANYWHERE = "; frame-ancestors * file:"
+
 
 def init_app(app: Flask) -> None:
     app.after_request(_add_headers)
@@ -32,7 +36,7 @@ def _add_headers(response: Response) -> Response:
     framing = g.get("allow_framing", False)
     response.headers.setdefault(
         "Content-Security-Policy",
-        CSP_BASE + ("; frame-ancestors *" if framing else "; frame-ancestors 'none'"),
+        CSP_BASE + (FRAME_ANYWHERE if framing else "; frame-ancestors 'none'"),
     )
     if not framing:
         response.headers.setdefault("X-Frame-Options", "DENY")

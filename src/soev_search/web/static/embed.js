@@ -39,7 +39,7 @@
     label { display: block; font-weight: 650; margin: 0 0 6px; }
     .row { display: flex; gap: 8px; }
     input { flex: 1; min-width: 0; font: inherit; color: inherit; background: #fff;
-      border: 2px solid #8a98a6; border-radius: 6px; padding: 8px 10px; }
+      border: 2px solid #6f7e8c; border-radius: 6px; padding: 8px 10px; }
     input:focus { border-color: #0b5c6b; }
     button { font: inherit; font-weight: 650; cursor: pointer; border-radius: 6px;
       border: 2px solid #0b5c6b; background: #0b5c6b; color: #fff; padding: 8px 16px; }

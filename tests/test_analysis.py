@@ -1,0 +1,139 @@
+"""The Danish analyzer: folding, stemming, stop words, hyphens, compounds."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from soev_search.analysis import (
+    DanishAnalyzer,
+    Decompounder,
+    Vocabulary,
+    count_words,
+    fold,
+    stem,
+    words,
+)
+
+# Standalone words as a corpus would have them (each twice, so they are learned).
+CORPUS = """
+aftale aftalen partnerskaber partnerskabet kantine kantinen drift driften indkøb indkøbet
+ordning ordningen rand randen ring ringe virke virker skole skolen møbler møblerne
+""" * 2
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> DanishAnalyzer:
+    counts: Counter[str] = Counter()
+    count_words(CORPUS, counts)
+    return DanishAnalyzer(Vocabulary.learn(counts))
+
+
+def index_terms(analyzer: DanishAnalyzer, text: str) -> set[str]:
+    return set(analyzer.terms(text, index=True))
+
+
+def query_terms(analyzer: DanishAnalyzer, text: str) -> list[str]:
+    return analyzer.terms(text, index=False)
+
+
+@pytest.mark.parametrize("spelling", ["socialoekonomi", "socialokonomi", "SOCIALØKONOMI",
+                                      "Socialøkonomi"])
+def test_four_spellings_of_oe_become_one_term(analyzer, spelling):
+    assert query_terms(analyzer, spelling) == query_terms(analyzer, "socialøkonomi")
+
+
+@pytest.mark.parametrize(("plain", "danish"), [("aarhus", "Århus"), ("vaerksted", "værksted"),
+                                               ("Hilleroed", "Hillerød"), ("cafe", "café")])
+def test_ascii_spellings_meet_the_danish_letters(analyzer, plain, danish):
+    assert query_terms(analyzer, plain) == query_terms(analyzer, danish)
+
+
+def test_fold_is_idempotent():
+    for word in ("socialoekonomi", "øoe", "ooee", "æblegrød", "Århus"):
+        assert fold(fold(word.lower())) == fold(word.lower())
+
+
+@pytest.mark.parametrize("form", ["virksomheder", "virksomhederne", "virksomhedernes",
+                                  "virksomhedens"])
+def test_inflections_share_the_stem_of_the_singular(analyzer, form):
+    assert query_terms(analyzer, form) == query_terms(analyzer, "virksomhed")
+
+
+def test_different_words_keep_different_stems(analyzer):
+    assert query_terms(analyzer, "kommune") != query_terms(analyzer, "kantine")
+    assert query_terms(analyzer, "Randers") != query_terms(analyzer, "rand")
+
+
+def test_stop_words_are_dropped(analyzer):
+    assert query_terms(analyzer, "og i på at være også") == []
+    assert query_terms(analyzer, "kantinen og driften") == ["kantin", "drift"]
+
+
+def test_digits_and_danish_letters_stay_in_words():
+    assert [w.text for w in words("Budget 2017-2020 for Ærø, kl. 10")] == [
+        "Budget", "2017", "2020", "for", "Ærø", "kl", "10"]
+
+
+def test_hyphenated_word_yields_pieces_and_at_index_time_the_joined_word(analyzer):
+    tokens = list(analyzer.tokens("e-mail adresse", index=True))
+    assert [(t.text, t.position) for t in tokens] == [
+        ("e", 0), ("mail", 1), ("email", 0), (stem("adresse"), 2)]
+    assert query_terms(analyzer, "e-mail") == ["e", "mail"]
+
+
+def test_character_spans_point_at_the_word(analyzer):
+    text = "Den nye Kantinedriften åbner"
+    for token in analyzer.tokens(text):
+        assert token.text in index_terms(analyzer, text[token.start:token.end])
+
+
+@pytest.mark.parametrize(("compound", "part"), [
+    ("partnerskabsaftale", "aftale"),
+    ("Partnerskabsaftalens", "partnerskab"),
+    ("Partnerskabsaftalens", "aftalen"),
+    ("kantinedriften", "kantine"),
+    ("kantinedriften", "drift"),
+    ("indkøbsordningen", "indkøb"),
+    ("indkøbsordningen", "ordning"),
+    ("skolemøbler", "skole"),
+])
+def test_a_compound_is_found_by_its_parts(analyzer, compound, part):
+    [term] = query_terms(analyzer, part)
+    assert term in index_terms(analyzer, compound)
+
+
+def test_compound_parts_share_the_compound_position(analyzer):
+    tokens = list(analyzer.tokens("ny partnerskabsaftale nu", index=True))
+    assert {t.position for t in tokens if t.text in ("partnerskab", "aftal")} == {1}
+
+
+def test_the_query_side_does_not_split(analyzer):
+    assert query_terms(analyzer, "partnerskabsaftale") == ["partnerskabsaftal"]
+
+
+@pytest.mark.parametrize(("word", "unrelated"), [
+    ("strand", "rand"),
+    ("indkøbsordning", "ring"),
+    ("virksomhed", "virke"),
+    ("partnerskab", "skab"),
+    ("aftale", "tale"),
+    ("Frederikshavn", "havn"),
+])
+def test_unrelated_words_are_not_parts(analyzer, word, unrelated):
+    assert not set(query_terms(analyzer, unrelated)) & index_terms(analyzer, word)
+
+
+def test_words_not_in_the_vocabulary_are_not_split():
+    empty = Decompounder(Vocabulary())
+    assert empty.split("partnerskabsaftale") == ()
+
+
+def test_rare_words_are_not_learned():
+    counts: Counter[str] = Counter()
+    count_words("kantine kantine rand", counts)
+    vocabulary = Vocabulary.learn(counts)
+    assert "kantine" in vocabulary
+    assert "rand" not in vocabulary
+    assert stem("kantinen") in vocabulary.stems

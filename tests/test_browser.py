@@ -1,0 +1,187 @@
+"""Real headless Chromium against the real app served by waitress on loopback.
+
+Screenshots go to artifacts/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from web_support import UNIQUE_WORD, running, web_app
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running(web_app(tmp_path_factory)) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.console_errors = errors  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def shoot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+def host_app(html: str):
+    """A WSGI app on another port (so another origin) serving one HTML page."""
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        return [html.encode()]
+    return app
+
+
+def test_search_then_filter_with_a_facet(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    shoot(page, "01-front")
+    page.get_by_label("Søg i dokumenterne").fill("socialøkonomi")
+    page.get_by_role("button", name="Søg", exact=True).click()
+    expect(page).to_have_url(re.compile(r"\?q=social%C3%B8konomi$"))
+    heading = page.locator("#results-heading")
+    expect(heading).to_contain_text("dokument")
+    expect(page.locator("li.hit mark").first).to_be_visible()
+    shoot(page, "02-results")
+
+    facet = page.locator(".facets a.facet-link").first
+    value = facet.locator(".facet-value").inner_text()
+    count = facet.locator(".facet-count").inner_text()
+    facet.click()
+    expect(page.locator(".active-filters .chip")).to_contain_text(value)
+    expect(heading).to_contain_text(re.compile(rf"^\s*{count} dokument"))
+    expect(page.locator("li.hit")).to_have_count(min(10, int(count.replace(".", ""))))
+    shoot(page, "03-filtered")
+
+    page.locator(".active-filters .chip").click()
+    expect(page.locator(".active-filters")).to_have_count(0)
+    assert page.console_errors == []
+
+
+def test_keyboard_user_gets_a_visible_skip_link(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#main$"))
+
+
+def test_typeahead_fills_the_datalist(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.get_by_label("Søg i dokumenterne").press_sequentially("kommunens socialø", delay=20)
+    options = page.locator("#q-suggestions option")
+    expect(options.first).to_have_attribute("value", re.compile("^kommunens social"))
+
+
+def test_result_opens_the_document_with_marked_words(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/?q={UNIQUE_WORD}")
+    page.locator(".hit-title a").click()
+    expect(page.locator("h1")).to_contain_text("<script>")  # shown as text, never run
+    expect(page.locator(".fulltext mark").first).to_have_text(re.compile(UNIQUE_WORD, re.I))
+    shoot(page, "04-document")
+    assert page.console_errors == []
+
+
+def test_compare_page_and_phone_layout(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone = context.new_page()
+    for path, name in (("/?q=strategi", "05-phone-results"), ("/compare", "06-phone-compare")):
+        phone.goto(base_url + path)
+        overflow = phone.evaluate(
+            "document.scrollingElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls sideways on a phone"
+        shoot(phone, name)
+    context.close()
+
+
+def test_embed_script_on_another_origin(page: Page, base_url: str) -> None:
+    host_html = f"""<!doctype html><html lang="da"><head><meta charset="utf-8">
+<title>Kommunens side</title>
+<style>
+  body {{ font-family: Georgia, serif; background: #fafafa; }}
+  a {{ color: rgb(255, 0, 0) !important; }}
+  li {{ display: inline; }}
+  button {{ background: rgb(0, 128, 0); }}
+</style></head>
+<body><h1>Kommunens side om socialøkonomi</h1>
+<button id="host-button">Værtens knap</button>
+<script src="{base_url}/embed.js" data-limit="3" data-target="_self" data-facets="true"></script>
+<p>Tekst efter widgetten.</p></body></html>"""
+    with running(host_app(host_html)) as host_url:
+        assert host_url.split(":")[-1] != base_url.split(":")[-1]  # a different origin
+        page.goto(host_url + "/")
+        widget = page.locator(".soev-search-embed")
+        status = widget.get_by_role("status")
+        expect(status).to_contain_text("dokument")  # the first, empty search has rendered
+        widget.get_by_label("Søg i dokumenter om socialøkonomi").fill(UNIQUE_WORD)
+        widget.get_by_role("button", name="Søg", exact=True).click()
+        expect(status).to_have_text(re.compile(rf"^1 dokument for »{UNIQUE_WORD}«"))
+        title = widget.locator("a.title")
+        expect(title).to_have_attribute("href", re.compile(rf"^{base_url}/documents/"))
+        expect(title).to_have_attribute("target", "_self")
+        expect(widget.locator(".snippet mark").first).to_have_text(
+            re.compile(UNIQUE_WORD, re.I))
+        # document markup in the snippet stays text: no element was made from it
+        assert widget.locator(".snippet img, .snippet b, .snippet script").count() == 0
+        # styles do not cross the shadow boundary, either way
+        assert title.evaluate("a => getComputedStyle(a).color") != "rgb(255, 0, 0)"
+        assert page.locator("#host-button").evaluate(
+            "b => getComputedStyle(b).backgroundColor") == "rgb(0, 128, 0)"
+        shoot(page, "07-embed-script")
+
+        # a facet chip filters; the widget asks the API again, cross-origin
+        widget.get_by_label("Søg i dokumenter om socialøkonomi").fill("")
+        widget.get_by_role("button", name="Søg", exact=True).click()
+        chip = widget.locator("button.chip").first
+        expect(chip).to_be_visible()
+        chip.click()
+        expect(widget.locator("button.chip[aria-pressed=true]")).to_have_count(1)
+        expect(widget.locator("button.chip[aria-pressed=true]")).to_be_focused()
+        shoot(page, "08-embed-facet")
+    assert page.console_errors == []
+
+
+def test_embed_iframe_on_another_origin(page: Page, base_url: str) -> None:
+    host_html = f"""<!doctype html><html lang="da"><head><meta charset="utf-8">
+<title>Iframe</title></head><body><h1>Iframe-indlejring</h1>
+<iframe src="{base_url}/embed?q=fleksjob&amp;limit=3" title="Søg i socialøkonomi"
+        width="700" height="520"></iframe></body></html>"""
+    with running(host_app(host_html)) as host_url:
+        page.goto(host_url + "/")
+        frame = page.frame_locator("iframe")
+        expect(frame.get_by_role("status")).to_contain_text("dokument")
+        expect(frame.locator(".hit-title").first).to_be_visible()
+        shoot(page, "09-embed-iframe")
+    assert page.console_errors == []

@@ -1,0 +1,178 @@
+"""`soev-index rebuild|update|search|stats` as a user runs them: real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from soev_search.results import FACETS, SearchRequest
+from soev_search.search import SearchEngine
+from soev_search.store import BUILDS, current_build
+
+HIT_KEYS = {"id", "title", "municipality", "year", "date", "doctype", "language", "score",
+            "snippet"}
+
+
+def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "soev_search.cli", *args],
+                          capture_output=True, text=True, timeout=120, **kwargs)
+
+
+def start(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "soev_search.cli", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_line(process: subprocess.Popen, prefix: str) -> str:
+    """Read the progress lines (plain, not a terminal) until one starts with prefix."""
+    for line in process.stderr:
+        if line.startswith(prefix):
+            return line
+    raise AssertionError(f"no {prefix!r} line; exit {process.wait()}")
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory) -> Path:
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    index = tmp_path_factory.mktemp("cli") / "index"
+    result = cli("rebuild", "--corpus", str(corpus), "--index", str(index))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Indexed 5 documents, skipped 0 in ")
+    return index
+
+
+@pytest.fixture
+def big_corpus(tmp_path: Path) -> Path:
+    """A few hundred documents cut from the sample texts: slow enough to kill mid-build."""
+    source = Path(__file__).resolve().parent.parent / "corpus"
+    paragraphs = [p for f in sorted(source.iterdir()) for p in f.read_text().split("\n\n")
+                  if len(p) > 200]
+    corpus = tmp_path / "big"
+    corpus.mkdir()
+    for number in range(300):
+        chosen = [paragraphs[(number * 7 + k) % len(paragraphs)] for k in range(6)]
+        text = f"Notat nummer {number} om socialøkonomi\n\n" + "\n\n".join(chosen)
+        (corpus / f"notat-{number:04d}.txt").write_text(text)
+    return corpus
+
+
+def test_search_json_has_exactly_the_documented_shape(index_dir):
+    result = cli("search", "socialøkonomi", "--index", str(index_dir), "--json", "--limit", "2")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"query", "total", "page", "per_page", "hits", "facets", "suggestion"} <= set(data)
+    assert data["total"] == 5 and data["per_page"] == 2 and len(data["hits"]) == 2
+    assert all(set(hit) == HIT_KEYS for hit in data["hits"])
+    assert list(data["facets"]) == list(FACETS)
+    assert all(set(v) == {"value", "count"} for vs in data["facets"].values() for v in vs)
+
+
+def test_search_filters_sort_and_pages(index_dir):
+    data = json.loads(cli("search", "", "--index", str(index_dir), "--json", "--sort", "date",
+                          "--limit", "2", "--page", "3").stdout)
+    assert data["page"] == 3 and len(data["hits"]) == 1
+    municipality = data["facets"]["municipality"][0]["value"]
+    filtered = json.loads(cli("search", "", "--index", str(index_dir), "--json",
+                              "--municipality", municipality).stdout)
+    assert {h["municipality"] for h in filtered["hits"]} == {municipality}
+
+
+def test_search_readable_output(index_dir):
+    result = cli("search", "kantine", "--index", str(index_dir))
+    assert result.returncode == 0
+    assert "documents (page 1 of 1)" in result.stdout
+    assert "*kantinedriften*" in result.stdout.lower()
+
+
+def test_malformed_query_on_the_cli_explains_itself(index_dir):
+    result = cli("search", '"kantine OR', "--index", str(index_dir), "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["notice"].startswith("Søgningen kunne ikke forstås")
+
+
+def test_stats(index_dir):
+    data = json.loads(cli("stats", "--index", str(index_dir), "--json").stdout)
+    assert data["documents"] == 5 and data["size_bytes"] > 0
+    assert data["corpus"].endswith("corpus") and data["built_at"]
+    text = cli("stats", "--index", str(index_dir)).stdout
+    assert "Documents: 5" in text
+
+
+@pytest.mark.parametrize("command", [["search", "x"], ["stats"]])
+def test_missing_index_is_one_line_and_exit_1(tmp_path, command):
+    result = cli(*command, "--index", str(tmp_path / "none"))
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "soev-index rebuild" in result.stderr
+
+
+def test_index_comes_from_the_environment(index_dir, tmp_path):
+    env = {**os.environ, "SOEV_INDEX": str(index_dir)}
+    result = cli("search", "kantine", "--json", env=env, cwd=tmp_path)
+    assert json.loads(result.stdout)["total"] == 2
+
+
+def test_rebuild_lists_skipped_files_and_exits_0(corpus_dir, tmp_path):
+    (corpus_dir / "tom.txt").write_text("   \n")
+    result = cli("rebuild", "--corpus", str(corpus_dir), "--index", str(tmp_path / "i"))
+    assert result.returncode == 0, result.stderr
+    assert "Indexed 5 documents, skipped 1 in " in result.stdout
+    assert "  skipped tom.txt: " in result.stdout
+    assert "Reading files: 6/6" in result.stderr  # plain progress when not a terminal
+
+
+def test_update_reports_what_changed(corpus_dir, tmp_path):
+    index = str(tmp_path / "i")
+    cli("rebuild", "--corpus", str(corpus_dir), "--index", index)
+    (corpus_dir / "silkeborg-status-2018.txt").unlink()
+    result = cli("update", "--corpus", str(corpus_dir), "--index", index)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Added 0, changed 0, deleted 1, skipped 0 in ")
+
+
+@pytest.mark.parametrize("stage", ["Reading files:", "Indexing:"])
+def test_a_killed_rebuild_leaves_the_old_index_answering(corpus_dir, big_corpus, tmp_path,
+                                                         stage):
+    index = tmp_path / "index"
+    assert cli("rebuild", "--corpus", str(corpus_dir), "--index", str(index)).returncode == 0
+    old_build = current_build(index)
+    engine = SearchEngine(index)
+    assert engine.search(SearchRequest("socialøkonomi")).total == 5
+
+    process = start("rebuild", "--corpus", str(big_corpus), "--index", str(index))
+    wait_for_line(process, stage)
+    process.send_signal(signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL
+
+    assert current_build(index) == old_build
+    assert engine.search(SearchRequest("socialøkonomi")).total == 5
+    assert SearchEngine(index).search(SearchRequest("socialøkonomi")).total == 5
+    leftovers = {p.name for p in (index / BUILDS).iterdir()} - {old_build.name}
+    assert leftovers  # the killed build's folder
+
+    result = cli("rebuild", "--corpus", str(corpus_dir), "--index", str(index))
+    assert result.returncode == 0, result.stderr
+    remaining = {p.name for p in (index / BUILDS).iterdir()}
+    assert remaining == {old_build.name, current_build(index).name}
+    assert engine.search(SearchRequest("socialøkonomi")).total == 5
+
+
+def test_concurrent_rebuild_is_refused_and_the_index_stays_whole(corpus_dir, big_corpus,
+                                                                  tmp_path):
+    index = tmp_path / "index"
+    assert cli("rebuild", "--corpus", str(corpus_dir), "--index", str(index)).returncode == 0
+    first = start("rebuild", "--corpus", str(big_corpus), "--index", str(index))
+    try:
+        wait_for_line(first, "Reading files:")
+        second = cli("rebuild", "--corpus", str(corpus_dir), "--index", str(index))
+        assert second.returncode == 1
+        assert "another rebuild or update is running" in second.stderr
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    assert SearchEngine(index).search(SearchRequest("")).total == 5

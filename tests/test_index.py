@@ -1,0 +1,167 @@
+"""Rebuild, update, the atomic swap, the writer lock and damaged indexes, on real folders."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from soev_search.errors import IndexUnavailable, SoevError
+from soev_search.index import index_exists, rebuild, update
+from soev_search.results import SearchRequest
+from soev_search.search import SearchEngine
+from soev_search.store import BUILDS, POINTER, IndexBusy, current_build, writer_lock
+
+
+def total(engine: SearchEngine, query: str) -> int:
+    return engine.search(SearchRequest(query)).total
+
+
+@pytest.fixture
+def built(corpus_dir: Path, tmp_path: Path) -> Path:
+    index_dir = tmp_path / "index"
+    rebuild(corpus_dir, index_dir)
+    return index_dir
+
+
+def test_rebuild_indexes_the_corpus_and_points_current_at_it(corpus_dir, tmp_path):
+    index_dir = tmp_path / "index"
+    assert not index_exists(index_dir)
+    report = rebuild(corpus_dir, index_dir)
+    assert report.indexed == 5 and report.skipped == [] and report.seconds > 0
+    assert index_exists(index_dir)
+    assert (index_dir / POINTER).read_text().strip() == f"{BUILDS}/{current_build(index_dir).name}"
+    assert SearchEngine(index_dir).stats()["documents"] == 5
+
+
+def test_rebuild_reports_skipped_files_and_indexes_the_rest(corpus_dir, tmp_path):
+    (corpus_dir / "empty.txt").write_text("")
+    report = rebuild(corpus_dir, tmp_path / "index")
+    assert report.indexed == 5
+    assert [s.path for s in report.skipped] == ["empty.txt"]
+
+
+def test_a_serving_engine_picks_up_a_new_build(corpus_dir, built):
+    engine = SearchEngine(built)
+    assert total(engine, "xylofonværksted") == 0
+    (corpus_dir / "ny.txt").write_text("Et nyt xylofonværksted i Vejle Kommune.\n" * 3)
+    rebuild(corpus_dir, built)
+    assert total(engine, "xylofonværksted") == 1
+
+
+def test_rebuild_keeps_the_previous_build_and_removes_older_and_unfinished_ones(
+        corpus_dir, built):
+    first = current_build(built)
+    unfinished = built / BUILDS / "00000000T000000-1-000000"
+    unfinished.mkdir()
+    (unfinished / "MAIN_garbage.seg").write_bytes(b"half written")
+    rebuild(corpus_dir, built)
+    second = current_build(built)
+    assert not unfinished.exists()
+    assert {p.name for p in (built / BUILDS).iterdir()} == {first.name, second.name}
+    rebuild(corpus_dir, built)
+    assert not first.exists() and second.exists()
+
+
+def test_a_second_writer_is_refused_clearly(corpus_dir, built):
+    with writer_lock(built), pytest.raises(IndexBusy, match="another rebuild or update"):
+        rebuild(corpus_dir, built)
+    with writer_lock(built), pytest.raises(IndexBusy):
+        update(corpus_dir, built)
+
+
+def test_update_adds_changes_and_deletes(corpus_dir, built):
+    engine = SearchEngine(built)
+    before = current_build(built)
+    (corpus_dir / "ny.txt").write_text("Socialøkonomi i Vejle: et xylofonværksted.\n" * 3)
+    changed = corpus_dir / "aalborg-status-september-2018.txt"
+    head, _, rest = changed.read_text().partition("\n\n")
+    changed.write_text(f"{head}\n\nOgså et trommeværksted.\n\n{rest}")
+    (corpus_dir / "jammerbugt-status-2018.txt").unlink()
+
+    report = update(corpus_dir, built)
+
+    assert (report.added, report.changed, report.deleted) == (1, 1, 1)
+    assert current_build(built) != before
+    assert before.exists()  # readers still on it keep working
+    assert total(engine, "xylofonværksted") == 1
+    assert total(engine, "trommeværksted") == 1
+    assert total(engine, "Jammerbugt") == 0
+    assert engine.stats()["documents"] == 5
+
+
+def test_facets_stay_right_when_an_update_adds_a_segment_without_a_facet(corpus_dir, built):
+    engine = SearchEngine(built)
+    before = {f: engine.facets()[f] for f in ("municipality", "year")}
+    (corpus_dir / "uden.txt").write_text("Et notat om kantinedrift uden sted og tid.\n" * 3)
+    assert update(corpus_dir, built).added == 1
+    after = engine.facets()
+    assert {f: after[f] for f in before} == before
+    result = engine.search(SearchRequest("kantinedrift"))
+    assert "uden.txt" in {engine.document(h.id).path for h in result.hits}
+
+
+def test_update_without_changes_touches_nothing(corpus_dir, built):
+    before = current_build(built)
+    report = update(corpus_dir, built)
+    assert (report.added, report.changed, report.deleted, report.skipped) == (0, 0, 0, [])
+    assert current_build(built) == before
+
+
+def test_update_ignores_a_new_mtime_with_the_same_content(corpus_dir, built):
+    path = corpus_dir / "silkeborg-status-2018.txt"
+    os.utime(path, ns=(1, 1))
+    report = update(corpus_dir, built)
+    assert (report.added, report.changed, report.deleted) == (0, 0, 0)
+    # The manifest now has the new mtime: the next update does not even hash the file.
+    again = update(corpus_dir, built)
+    assert (again.added, again.changed, again.deleted) == (0, 0, 0)
+
+
+def test_update_of_a_file_that_became_unreadable_deletes_its_document(corpus_dir, built):
+    path = corpus_dir / "roskilde-status-august-2018.txt"
+    path.write_bytes(b"")
+    report = update(corpus_dir, built)
+    assert report.deleted == 1 and [s.path for s in report.skipped] == [path.name]
+    assert SearchEngine(built).stats()["documents"] == 4
+
+
+def test_update_needs_an_index(corpus_dir, tmp_path):
+    with pytest.raises(IndexUnavailable, match="soev-index rebuild"):
+        update(corpus_dir, tmp_path / "index")
+
+
+def test_missing_corpus_is_a_clear_error(tmp_path):
+    with pytest.raises(SoevError, match="corpus folder not found"):
+        rebuild(tmp_path / "nope", tmp_path / "index")
+
+
+def test_a_read_only_index_is_searchable(built):
+    files_before = sorted(p.relative_to(built) for p in built.rglob("*"))
+    modes = {}
+    for path in [built, *built.rglob("*")]:
+        modes[path] = path.stat().st_mode
+        path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    try:
+        engine = SearchEngine(built)
+        assert total(engine, "socialøkonomi") == 5
+        assert engine.complete("socialø")
+        assert sorted(p.relative_to(built) for p in built.rglob("*")) == files_before
+    finally:
+        for path, mode in modes.items():
+            path.chmod(mode)
+
+
+def test_a_damaged_index_is_one_clear_error(built):
+    for segment in current_build(built).glob("*.seg"):
+        segment.write_bytes(b"\0garbage" * 100)
+    with pytest.raises(IndexUnavailable, match="damaged.*soev-index rebuild"):
+        SearchEngine(built).search(SearchRequest("socialøkonomi"))
+
+
+def test_current_pointing_at_a_missing_build_is_one_clear_error(built):
+    (built / POINTER).write_text(f"{BUILDS}/gone\n")
+    with pytest.raises(IndexUnavailable, match="damaged.*soev-index rebuild"):
+        SearchEngine(built).search(SearchRequest("x"))

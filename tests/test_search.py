@@ -1,0 +1,308 @@
+"""The search library against a real Whoosh index on disk, built once per module.
+
+Most tests use hand-made Documents with known metadata (`index_documents`), so they do not
+depend on what the ingester extracts; the last ones search the bundled corpus via `rebuild`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from soev_search.document import FIGURE_KEYS, Document
+from soev_search.errors import IndexUnavailable
+from soev_search.index import index_documents, rebuild
+from soev_search.query import NOTICE_MALFORMED
+from soev_search.results import FACETS, SearchRequest
+from soev_search.search import SearchEngine
+
+
+def doc(doc_id: str, title: str, text: str, **meta) -> Document:
+    return Document(id=doc_id, path=f"{doc_id}.txt", title=title, text=text, source="text",
+                    content_hash=doc_id, figures=dict.fromkeys(FIGURE_KEYS), **meta)
+
+
+DOCUMENTS = [
+    doc("aalborg", "Socialøkonomi i Aalborg", "Kommunen har indgået en partnerskabsaftale "
+        "med seks virksomheder. Aftalen gælder kantinedriften. Sociale iværksættere får "
+        "gratis rådgivning.", municipality="Aalborg", year=2018, date="2018-09",
+        doctype="artikel", municipalities_mentioned=["Aalborg", "Randers"]),
+    doc("silkeborg", "Strategi for Silkeborg", "En virksomhed i Silkeborg driver en kantine. "
+        "Aftale om indkøb og en ordning for skolemøbler. Vi ringer til iværksættere, der er "
+        "sociale.", municipality="Silkeborg", year=2018, date="2018-03", doctype="strategi",
+        municipalities_mentioned=["Silkeborg"]),
+    doc("silkeborg2", "Notat om drift", "Driften af kantinen og partnerskaber. Vores "
+        "indkøbsordning. Kantine og drift. Partnerskabet er godt. Indkøb er indkøb.",
+        municipality="Silkeborg", year=2017, date="2017-11", doctype="notat"),
+    doc("roskilde", "Strandens rand", "Ved stranden. Randen af skoven. En rand. Ring til os, "
+        "ring nu. Socialoekonomi på Roskilde-egnen. Ordningen er ny.", municipality="Roskilde",
+        year=2017, date="2017", doctype="notat", municipalities_mentioned=["Roskilde", "Aalborg"]),
+    doc("english", "Social economy in Denmark", "Partnerships and aftale words here. "
+        "Socialøkonomiske virksomheder virker.", year=2016, date="2016-05", doctype="artikel",
+        language="en"),
+    doc("script", "<script>alert('titel')</script>", "Om kantine <script>alert('x')</script> "
+        "& <b>fed</b> \"citat\" virker.", municipality="Aalborg", year=2016, date="2016-01",
+        doctype="andet"),
+]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory) -> SearchEngine:
+    index_dir = tmp_path_factory.mktemp("search") / "index"
+    index_documents(DOCUMENTS, index_dir)
+    return SearchEngine(index_dir)
+
+
+def ids(engine: SearchEngine, query: str, **filters) -> set[str]:
+    result = engine.search(SearchRequest(query=query, per_page=100, **filters))
+    assert result.total == len(result.hits)
+    return {hit.id for hit in result.hits}
+
+
+def marked(snippet: str) -> list[str]:
+    return re.findall(r"<mark>(.*?)</mark>", snippet)
+
+
+def test_all_plain_words_must_match(engine):
+    assert ids(engine, "kantine") == {"aalborg", "silkeborg", "silkeborg2", "script"}
+    assert ids(engine, "kantine aftale") == {"aalborg", "silkeborg"}
+
+
+def test_plural_and_definite_forms_find_the_singular(engine):
+    assert "silkeborg" in ids(engine, "virksomheder")
+    assert "aalborg" in ids(engine, "virksomhed")
+    assert "silkeborg2" in ids(engine, "kantinen")
+
+
+@pytest.mark.parametrize("spelling", ["socialoekonomi", "socialokonomi", "SOCIALØKONOMI",
+                                      "socialøkonomi"])
+def test_every_spelling_of_socialoekonomi_finds_the_same(engine, spelling):
+    assert ids(engine, spelling) == {"aalborg", "roskilde"}
+
+
+@pytest.mark.parametrize(("part", "expected"), [
+    ("aftale", {"aalborg", "silkeborg", "english"}),  # "partnerskabsaftale", "Aftalen"
+    ("partnerskab", {"aalborg", "silkeborg2"}),
+    ("kantine", {"aalborg", "silkeborg", "silkeborg2", "script"}),  # "kantinedriften"
+    ("drift", {"aalborg", "silkeborg2"}),
+    ("indkøb", {"silkeborg", "silkeborg2"}),
+    ("ordning", {"silkeborg", "silkeborg2", "roskilde"}),  # "indkøbsordning"
+])
+def test_a_part_finds_the_compound(engine, part, expected):
+    assert ids(engine, part) == expected
+
+
+@pytest.mark.parametrize(("query", "not_expected"), [
+    ("rand", "roskilde-strand"), ("ring", "silkeborg2"), ("virke", "aalborg"),
+    ("rand", "aalborg"),  # mentions Randers
+])
+def test_unrelated_words_do_not_match(engine, query, not_expected):
+    found = ids(engine, query)
+    assert found  # the word itself is in the index
+    assert not_expected not in found
+
+
+def test_compound_is_marked_in_the_snippet(engine):
+    [hit] = [h for h in engine.search(SearchRequest("partnerskab")).hits if h.id == "aalborg"]
+    assert marked(hit.snippet) == ["partnerskabsaftale"]
+
+
+def test_phrase_needs_the_words_in_order(engine):
+    assert ids(engine, '"sociale iværksættere"') == {"aalborg"}
+    assert ids(engine, '"iværksættere sociale"') == set()  # "iværksættere, der er sociale"
+    assert ids(engine, '"partnerskabsaftale med seks"') == {"aalborg"}  # "med" is a stop word
+    assert ids(engine, '"aftale med seks"') == {"aalborg"}  # a compound part in a phrase
+    assert ids(engine, "sociale iværksættere") == {"aalborg", "silkeborg"}
+
+
+def test_or_not_and_minus(engine):
+    assert ids(engine, "strand OR partnerskabsaftale") == {"roskilde", "aalborg"}
+    assert ids(engine, "kantine NOT aftale") == {"silkeborg2", "script"}
+    assert ids(engine, "kantine -aftale") == {"silkeborg2", "script"}
+    assert ids(engine, "kantine AND NOT aftale") == {"silkeborg2", "script"}
+    assert ids(engine, "(strand OR skolemøbler) kantine") == {"silkeborg"}
+
+
+@pytest.mark.parametrize("first", ["kantine", "aftale", "drift", "sociale", "virker"])
+@pytest.mark.parametrize("second", ["kantine", "aftale", "drift", "strand", "virker"])
+def test_minus_removes_exactly_the_documents_with_the_word(engine, first, second):
+    assert ids(engine, f"{first} -{second}") == ids(engine, first) - ids(engine, second)
+
+
+def test_field_queries(engine):
+    assert ids(engine, "title:strategi") == {"silkeborg"}
+    assert ids(engine, "municipality:silkeborg") == {"silkeborg", "silkeborg2"}
+    assert ids(engine, "kommune:Aalborg kantine") == {"aalborg", "script"}
+    assert ids(engine, "year:2017") == {"silkeborg2", "roskilde"}
+    assert ids(engine, "doctype:notat -drift") == {"roskilde"}
+    assert ids(engine, "language:en") == {"english"}
+    assert ids(engine, "mentions:aalborg") == {"aalborg", "roskilde"}
+    assert ids(engine, "municipality:Atlantis") == set()
+
+
+def test_prefix(engine):
+    assert ids(engine, "partnersk*") == {"aalborg", "silkeborg2"}
+    assert ids(engine, "strand*") == {"roskilde"}
+
+
+@pytest.mark.parametrize("query", [
+    '"sociale iværksættere', "OR", "AND NOT", "kantine OR", "foo:bar", "*", "()", "kantine (",
+    "kantine )", "NOT", "-", "title:", ":", '"', "a" * 5000, "kantine " * 300, "ø*", "((((",
+    "AND AND OR", "\x00", "kantine:drift",
+])
+def test_malformed_queries_never_raise(engine, query):
+    result = engine.search(SearchRequest(query=query))
+    assert result.notice is not None
+    assert result.total >= 0
+
+
+def test_malformed_query_searches_its_words(engine):
+    result = engine.search(SearchRequest(query='kantine "aftale'))
+    assert result.notice == NOTICE_MALFORMED
+    assert {h.id for h in result.hits} == {"aalborg", "silkeborg"}
+    assert ids(engine, "foo:kantine") == set()  # "foo" is a word too, in no document
+
+
+def test_empty_query_browses_everything_newest_first(engine):
+    result = engine.search(SearchRequest(per_page=100))
+    assert result.total == len(DOCUMENTS)
+    dates = [h.date for h in result.hits]
+    assert dates == sorted(dates, reverse=True)
+    assert result.notice is None
+
+
+def test_sort_by_date_and_paging(engine):
+    request = dict(query="kantine", sort="date", per_page=2)
+    first = engine.search(SearchRequest(**request))
+    second = engine.search(SearchRequest(page=2, **request))
+    assert [h.id for h in first.hits] == ["aalborg", "silkeborg"]
+    assert [h.id for h in second.hits] == ["silkeborg2", "script"]
+    assert first.total == second.total == 4
+
+
+def test_relevance_puts_title_matches_first(engine):
+    hits = engine.search(SearchRequest("strategi OR drift")).hits
+    assert hits[0].id in ("silkeborg", "silkeborg2")
+    assert hits[0].score >= hits[-1].score
+
+
+def counts(result, facet: str) -> dict[str, int]:
+    return {fv.value: fv.count for fv in result.facets[facet]}
+
+
+def test_facets_count_the_whole_result(engine):
+    result = engine.search(SearchRequest("kantine", per_page=1))
+    assert counts(result, "municipality") == {"Aalborg": 2, "Silkeborg": 2}
+    assert counts(result, "year") == {"2018": 2, "2017": 1, "2016": 1}
+    assert counts(result, "doctype") == {"artikel": 1, "strategi": 1, "notat": 1, "andet": 1}
+    assert set(result.facets) == set(FACETS)
+
+
+def test_facet_counts_are_disjunctive(engine):
+    result = engine.search(SearchRequest("kantine", municipality=("Aalborg",)))
+    assert {h.id for h in result.hits} == {"aalborg", "script"}
+    # Its own filter is ignored: the other municipalities stay visible with their counts.
+    assert counts(result, "municipality") == {"Aalborg": 2, "Silkeborg": 2}
+    # The other facets apply the municipality filter.
+    assert counts(result, "year") == {"2018": 1, "2016": 1}
+    both = engine.search(SearchRequest("kantine", municipality=("Aalborg",), year=(2018,)))
+    assert {h.id for h in both.hits} == {"aalborg"}
+    assert counts(both, "municipality") == {"Aalborg": 1, "Silkeborg": 1}
+    assert counts(both, "year") == {"2018": 1, "2016": 1}
+
+
+def test_filters_are_or_within_a_facet_and_accept_any_spelling(engine):
+    assert ids(engine, "", municipality=("aalborg", "ROSKILDE")) == {
+        "aalborg", "roskilde", "script"}
+    assert ids(engine, "", year=(2016,), language=("en",)) == {"english"}
+    assert ids(engine, "", mentions=("Randers",)) == {"aalborg"}
+
+
+def test_an_active_filter_value_without_matches_is_still_listed(engine):
+    result = engine.search(SearchRequest("strand", municipality=("Silkeborg",)))
+    assert result.total == 0
+    assert counts(result, "municipality") == {"Roskilde": 1, "Silkeborg": 0}
+
+
+def test_snippet_escapes_everything_but_mark(engine):
+    [hit] = engine.search(SearchRequest("kantine", municipality=("Aalborg",),
+                                        doctype=("andet",))).hits
+    assert "<script" not in hit.snippet
+    assert "&lt;script&gt;" in hit.snippet and "&amp;" in hit.snippet
+    assert re.sub(r"</?mark>", "", hit.snippet).count("<") == 0
+    assert hit.title == "<script>alert('titel')</script>"  # raw; the page escapes titles
+
+
+def test_mark_marks_forms_and_parts_and_escapes(engine):
+    text = "Aftalen <b>om</b> partnerskabsaftalens kantine & Socialoekonomi"
+    assert engine.mark(text, "aftale socialøkonomi") == (
+        "<mark>Aftalen</mark> &lt;b&gt;om&lt;/b&gt; <mark>partnerskabsaftalens</mark> "
+        "kantine &amp; <mark>Socialoekonomi</mark>")
+    assert engine.mark(text, "NOT kantine") == engine.mark(text, "")
+
+
+def test_did_you_mean(engine):
+    result = engine.search(SearchRequest("socialøkonmi"))
+    assert result.total == 0
+    assert result.suggestion == "socialøkonomi"
+    assert engine.search(SearchRequest("kantime virksomhed")).suggestion == (
+        "kantine virksomhed")
+    assert engine.search(SearchRequest("kantine")).suggestion is None
+    assert engine.search(SearchRequest("socialoekonomi")).suggestion is None
+
+
+def test_document_and_documents(engine):
+    assert engine.document("roskilde").municipalities_mentioned == ["Roskilde", "Aalborg"]
+    assert engine.document("missing") is None
+    found = engine.documents(SearchRequest(municipality=("Silkeborg",)))
+    assert [d.id for d in found] == ["silkeborg", "silkeborg2"]
+    assert len(engine.documents()) == len(DOCUMENTS)
+
+
+def test_facets_and_stats_cover_all_documents(engine):
+    facets = engine.facets()
+    assert {fv.value: fv.count for fv in facets["municipality"]} == {
+        "Aalborg": 2, "Silkeborg": 2, "Roskilde": 1}
+    stats = engine.stats()
+    assert stats["documents"] == len(DOCUMENTS)
+    assert stats["size_bytes"] > 0 and stats["built_at"]
+    assert {v["value"] for v in stats["facets"]["language"]} == {"da", "en"}
+
+
+def test_complete(engine):
+    assert engine.complete("kanti")[:2] == ["kantine", "kantinedriften"] or set(
+        engine.complete("kanti")) >= {"kantine", "kantinedriften"}
+    assert engine.complete("socialok") == ["socialoekonomi", "socialøkonomi",
+                                           "socialøkonomiske"] or "socialøkonomi" in (
+        engine.complete("socialok"))
+    assert engine.complete("strategi for sil") == ["strategi for silkeborg"]
+    assert engine.complete("k") == []
+
+
+def test_missing_index_is_one_clear_error(tmp_path):
+    with pytest.raises(IndexUnavailable, match="soev-index rebuild"):
+        SearchEngine(tmp_path / "nothing").search(SearchRequest("x"))
+
+
+# --- the bundled sample corpus ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def corpus_engine(tmp_path_factory) -> SearchEngine:
+    index_dir = tmp_path_factory.mktemp("corpus") / "index"
+    rebuild(Path(__file__).resolve().parent.parent / "corpus", index_dir)
+    return SearchEngine(index_dir)
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("kantine", 2), ("partnerskab", 2), ("Velling Koller", 1), ('"Frida Tarp"', 1),
+])
+def test_sample_corpus_queries(corpus_engine, query, expected):
+    assert corpus_engine.search(SearchRequest(query)).total >= expected
+
+
+@pytest.mark.parametrize("word", ["publiceret", "Krævede", '"Back To Top"', "Relaterede",
+                                  "Frederikshavn", "Kommentarer"])
+def test_boilerplate_is_not_searchable(corpus_engine, word):
+    assert corpus_engine.search(SearchRequest(word)).total == 0
