@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from soev_search.analysis import DanishAnalyzer, normalize, stem, words
+from soev_search.analysis import DanishAnalyzer, normalize, stem
 
 SNIPPET_CHARS = 240
 # Snippets look for matches only this far into a text: long documents stay cheap.
@@ -26,6 +26,9 @@ class Highlighter:
         self.analyzer = analyzer
         self.terms = frozenset(terms)
         self.prefixes = tuple({p for prefix in prefixes for p in (prefix, stem(prefix))})
+        needles = sorted(self.terms | set(self.prefixes), key=len, reverse=True)
+        self._candidates = (re.compile("|".join(map(_raw_spellings, needles)), re.IGNORECASE)
+                            if needles else None)
 
     def matches(self, word: str) -> bool:
         word_terms = self.analyzer.word_terms(word)
@@ -37,9 +40,20 @@ class Highlighter:
         return False
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        if not self.terms and not self.prefixes:
+        """Character spans of the matched words, in order.
+
+        A matching word contains one of the terms or prefixes in its folded form (stems
+        and compound parts are pieces of the word), so a regex over the raw text finds
+        the few candidates and only those are analysed.
+        """
+        if self._candidates is None:
             return []
-        return [(w.start, w.end) for w in words(text) if self.matches(w.text)]
+        found: dict[int, int] = {}
+        for match in self._candidates.finditer(text):
+            start, end = _enclosing_word(text, match.start(), match.end())
+            if start not in found and self.matches(text[start:end]):
+                found[start] = end
+        return sorted(found.items())
 
     def mark(self, text: str) -> str:
         """The whole text, escaped, with <mark> around every matched word."""
@@ -58,6 +72,34 @@ class Highlighter:
         prefix = "… " if start > 0 else ""
         suffix = " …" if end < len(text) else ""
         return f"{prefix}{body}{suffix}"
+
+
+# How a folded letter may be written in the raw text (the inverse of analysis.fold).
+_SPELLINGS = {"o": "(?:oe|o|ø|ö|ó|ô)", "e": "[eéèêë]", "a": "[aáàâä]", "u": "[uúùûü]",
+              "i": "[iíìîï]", "c": "[cç]", "n": "[nñ]", "y": "[yý]"}
+
+
+def _raw_spellings(folded: str) -> str:
+    """A regex matching the raw spellings of a folded piece: "aa" also as "å", "o" as "ø"."""
+    out: list[str] = []
+    at = 0
+    while at < len(folded):
+        pair = folded[at:at + 2]
+        if pair in ("aa", "ae"):
+            out.append(f"(?:{pair}|{'å' if pair == 'aa' else 'æ'})")
+            at += 2
+            continue
+        out.append(_SPELLINGS.get(folded[at], re.escape(folded[at])))
+        at += 1
+    return "".join(out)
+
+
+def _enclosing_word(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end
 
 
 def _best_window(text: str, spans: list[tuple[int, int]], length: int) -> int:

@@ -12,7 +12,7 @@ import bisect
 import contextlib
 import itertools
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,8 @@ from soev_search.store import (
 
 TITLE_BOOST = 3.0
 MAX_PER_PAGE = 100
+# Result lists of this many recent queries are kept per build.
+SCORED_CACHE = 32
 DEFAULT_FIELDS = ("title", "text")
 NOTICE_ONLY_COMMON_WORDS = (
     "Søgningen bestod kun af meget almindelige ord; alle dokumenter vises."
@@ -150,6 +152,7 @@ class _Generation:
         self._pool: list[Searcher] = []
         self._pool_lock = threading.Lock()
         self._retired = False
+        self._scored: OrderedDict[str, list[tuple[int, float]]] = OrderedDict()
         self._completions: list[tuple[str, str, int]] | None = None
         with self.searcher() as searcher:
             self._load_columns(searcher)
@@ -199,6 +202,25 @@ class _Generation:
             pool, self._pool = self._pool, []
         for searcher in pool:
             searcher.close()
+
+    def scored(self, searcher: Searcher, query: wq.Query) -> list[tuple[int, float]]:
+        """Every document the query matches, best first; the latest queries are cached
+        (paging and facet clicks repeat the query with other filters)."""
+        key = repr(query)
+        with self._pool_lock:
+            cached = self._scored.get(key)
+            if cached is not None:
+                self._scored.move_to_end(key)
+                return cached
+        # One scoring pass over all matches gives both the set (facets) and the order.
+        top = searcher.search(query, limit=None).top_n
+        ranked = sorted(((docnum, float(score)) for score, docnum in top),
+                        key=lambda hit: (-hit[1], hit[0]))
+        with self._pool_lock:
+            self._scored[key] = ranked
+            while len(self._scored) > SCORED_CACHE:
+                self._scored.popitem(last=False)
+        return ranked
 
     def load(self, searcher: Searcher, docnum: int) -> Document:
         return unpack_document(searcher.stored_fields(docnum)["document"])
@@ -282,8 +304,8 @@ class _Search:
         if self.tree is not None and self.query is None and self.notice is None:
             self.notice = NOTICE_ONLY_COMMON_WORDS
         self.query = self._with_filters(self.query)
-        docnums = (generation.alive if self.query is None
-                   else list(searcher.docs_for_query(self.query)))
+        self.scored = None if self.query is None else generation.scored(searcher, self.query)
+        docnums = generation.alive if self.scored is None else [d for d, _ in self.scored]
         self.matching, self.counts = generation.count(docnums, request)
 
     def _with_filters(self, compiled: wq.Query | None) -> wq.Query | None:
@@ -303,8 +325,10 @@ class _Search:
             dates = self.generation.columns["date"]
             ranked = sorted(self.matching, key=lambda d: (dates[d], -d), reverse=True)
             return [(docnum, 0.0) for docnum in ranked[:limit]]
-        results = self.searcher.search(self.query, filter=set(self.matching), limit=limit)
-        return [(hit.docnum, float(hit.score)) for hit in results]
+        if len(self.matching) == len(self.scored):
+            return self.scored[:limit]
+        matching = set(self.matching)
+        return [hit for hit in self.scored if hit[0] in matching][:limit]
 
     def result(self) -> SearchResult:
         per_page = max(1, min(self.request.per_page, MAX_PER_PAGE))

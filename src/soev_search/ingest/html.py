@@ -143,12 +143,18 @@ def _remove_furniture(soup: BeautifulSoup) -> None:
             tag.decompose()
     page_chars = len((soup.body or soup).get_text(" ", strip=True))
     for tag in soup.find_all(True):
-        if tag.decomposed or tag.name in _PROTECTED or not _is_junk(tag):
+        if _is_removed(tag) or tag.name in _PROTECTED or not _is_junk(tag):
             continue
         # A junk-looking wrapper ("has-sidebar") that holds the title or most text is not junk.
         if tag.find(("main", "h1")) or len(tag.get_text(" ", strip=True)) > page_chars / 2:
             continue
         tag.decompose()
+
+
+def _is_removed(tag: Tag) -> bool:
+    """Inside something already decomposed. (Tag.decomposed would search the whole subtree
+    for a child named "_decomposed" on a live tag: quadratic on deeply nested pages.)"""
+    return bool(vars(tag).get("_decomposed")) or not vars(tag)
 
 
 def _is_junk(tag: Tag) -> bool:
@@ -205,7 +211,7 @@ def _densest(soup: BeautifulSoup) -> Tag:
 def _remove_link_lists(root: Tag) -> None:
     """Lists, tables and paragraphs that are (almost) only links: navigation, not text."""
     for box in root.find_all(("ul", "ol", "dl", "table", "p")):
-        if box.decomposed:
+        if _is_removed(box):
             continue
         text = len(box.get_text(" ", strip=True))
         links = box.find_all("a")
