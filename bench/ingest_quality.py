@@ -23,6 +23,7 @@ import trafilatura
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 from soev_search.ingest import ingest_file  # noqa: E402
+from soev_search.ingest.readers import extract  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "ingest"
 RUNS = 5
@@ -41,8 +42,14 @@ def scores(output: str, truth: str) -> tuple[float, float]:
 
 
 def ours(path: Path) -> str:
+    """The whole ingest (extraction, cleaning, metadata, language, structure)."""
     result = ingest_file(path)
     return getattr(result, "text", "")
+
+
+def ours_extraction_only(path: Path) -> str:
+    """Extraction and cleaning only: the same work trafilatura does."""
+    return extract(path, path.read_bytes(), None).text
 
 
 def trafilatura_default(path: Path) -> str:
@@ -56,6 +63,7 @@ def trafilatura_precision(path: Path) -> str:
 
 EXTRACTORS: dict[str, Callable[[Path], str]] = {
     "ours": ours,
+    "ours-extraction-only": ours_extraction_only,
     "trafilatura": trafilatura_default,
     "trafilatura-precision": trafilatura_precision,
 }

@@ -53,7 +53,7 @@ class Run:
         return self.out + self.err
 
 
-def soev(*args: str, timeout: float = 300, measure: bool = False) -> Run:
+def soev(*args: str, timeout: float = 120, measure: bool = False) -> Run:
     command = [sys.executable, "-m", "soev_search.cli", *args]
     if measure:
         command = [sys.executable, "-c", RSS_WRAPPER, *command]

@@ -42,7 +42,7 @@ def current_build(index_dir: Path) -> Path:
     """The build folder CURRENT points at; IndexUnavailable (with the fix) when there is none."""
     pointer = index_dir / POINTER
     try:
-        name = pointer.read_text(encoding="utf-8").strip()
+        name = pointer.read_bytes().decode("ascii").strip()
     except FileNotFoundError:
         raise IndexUnavailable(
             f"no search index in {index_dir}; build it with: {REBUILD_HINT}"
@@ -52,6 +52,8 @@ def current_build(index_dir: Path) -> Path:
             f"cannot read the search index in {index_dir} ({exc.strerror}); "
             f"check its permissions or build it again with: {REBUILD_HINT}"
         ) from None
+    except UnicodeDecodeError:
+        name = ""  # garbage in the pointer: reported as damage below
     build = index_dir / name
     if not name.startswith(BUILDS + "/") or not (build / BUILD_INFO).is_file():
         raise IndexUnavailable(

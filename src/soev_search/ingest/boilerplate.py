@@ -41,7 +41,8 @@ _FURNITURE = re.compile(
 _COMMENTS_START = re.compile(
     r"""^(?:
       this\s+(?:post|entry|article)\s+has\s+\d+\s+comments?
-    | \d+\s+(?:comments?|kommentarer|kommentar|svar)(?:\s+(?:til|on|to)\b.{0,150})?
+    | \d+\s+(?:comments?|kommentarer|kommentar|svar|thoughts?)(?:\s+(?:til|on|to)\b.{0,150})?
+    | (?:one|én)\s+(?:comment|kommentar|thought\s+on\b.{0,150})
     | (?:ingen|no)\s+(?:kommentarer|comments)(?:\s+(?:endnu|yet))?
     | (?:skriv|efterlad|tilføj)\s+(?:et\s+svar|en\s+kommentar|kommentar)
     | (?:leave|post|add)\s+a\s+(?:reply|comment)

@@ -8,6 +8,7 @@ competes with the Western single-byte encodings and the decoding that reads most
 from __future__ import annotations
 
 import codecs
+import re
 
 import charset_normalizer
 
@@ -24,6 +25,7 @@ _EXPECTED = set("æøåÆØÅéÉèüÜöÖäÄáíóúñçÇ–—„“”‘�
 # Share of control characters above which bytes are not text.
 _MAX_CONTROL_SHARE = 0.01
 _SAMPLE = 200_000
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
 class NotText(ValueError):
@@ -67,7 +69,7 @@ def _western_score(text: str) -> float:
 
 def _checked(text: str) -> str:
     sample = text[:_SAMPLE]
-    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f\v")
+    controls = len(_CONTROL.findall(sample))
     if sample and controls / len(sample) > _MAX_CONTROL_SHARE:
         raise NotText("binary file (control characters)")
     if "\x00" in sample:

@@ -65,6 +65,8 @@ class HtmlPage:
     title: str | None
     date: str | None
     is_article: bool
+    # Who publishes the page: og:site_name and the full <title> ("... | Favrskov Kommune").
+    publisher: str
 
 
 def decode_html(raw: bytes) -> str:
@@ -83,10 +85,18 @@ def extract_html(raw: bytes) -> HtmlPage:
     title = _title(soup)
     date = _date(soup)
     is_article = _is_article(soup)
+    publisher = _publisher(soup)
     _remove_furniture(soup)
     root = _main_root(soup)
     _remove_link_lists(root)
-    return HtmlPage(_text_of(root), title, date, is_article)
+    return HtmlPage(_text_of(root), title, date, is_article, publisher)
+
+
+def _publisher(soup: BeautifulSoup) -> str:
+    parts = [_meta(soup, "og:site_name") or ""]
+    if soup.title and soup.title.string:
+        parts.append(soup.title.string)
+    return " ".join(" ".join(parts).split())
 
 
 def _meta(soup: BeautifulSoup, *keys: str) -> str | None:

@@ -38,9 +38,11 @@ def _numbered_page_blocks(parts: list[str]) -> set[int]:
     previous = None
     for index, part in enumerate(parts):
         match = _TRAILING_NUMBER.search(part)
-        number = int(match.group(1)) if match and len(part) >= _MIN_PAGE_CHARS else None
-        if number is not None and previous is not None and number == previous + 1:
-            run.append(index)
+        number = int(match.group(1)) if match else None
+        if number is not None and previous is not None and number == previous + 1 and run:
+            run.append(index)  # a short page (often the last) may continue a run
+        elif number is not None and len(part) < _MIN_PAGE_CHARS:
+            number, run = None, []
         else:
             run = [index] if number is not None else []
         previous = number

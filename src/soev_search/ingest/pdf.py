@@ -28,8 +28,10 @@ _PAGE_NUMBER = re.compile(
 _BULLET = re.compile(r"^(?:[•▪◦●■□➢►*·-]|–|\d{1,2}[.)]\s|[a-z][.)]\s|o\s)")
 _SENTENCE_END = re.compile(r"[.!?:;]$")
 _KEEP_HYPHEN_BEFORE = {"og", "eller", "samt", "til", "and", "or"}
-_GENERIC_TITLE = re.compile(r"^(?:microsoft\s+word\s*-\s*|untitled|uden\s+titel|dokument\d*$)",
-                            re.IGNORECASE)
+# Titles that name a file or nothing: the text's first line says more.
+_GENERIC_TITLE = re.compile(
+    r"^(?:microsoft\s+(?:word|powerpoint|excel)\b.*|untitled.*|uden\s+titel.*|dokument\d*|"
+    r".*\.(?:docx?|pdf|odt|pptx?))$", re.IGNORECASE)
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -79,7 +81,7 @@ def _metadata(reader: PdfReader) -> tuple[str | None, str | None]:
     if info is None:
         return None, None
     title = " ".join(str(info.title or "").split())
-    title = re.sub(r"\.(?:docx?|pdf|odt)$", "", _GENERIC_TITLE.sub("", title), flags=re.I)
+    title = "" if _GENERIC_TITLE.match(title) else title
     created = info.get("/CreationDate")
     match = re.match(r"D:(\d{4})(\d{2})", str(created or ""))
     date = f"{match.group(1)}-{match.group(2)}" if match else None

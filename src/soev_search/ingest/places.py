@@ -59,9 +59,9 @@ def mentions(text: str) -> Counter[str]:
             continue
         after = tokens[index + used].group(0).casefold() if index + used < len(tokens) else ""
         first, last = tokens[index], tokens[index + used - 1]
-        spelled_kommune = _KOMMUNE_WORD.search(last.group(0).casefold())
-        if _KOMMUNE_WORD.match(after) or spelled_kommune or _bare_counts(text, first.group(0), first.start(),
-                                                      last.end(), name):
+        with_kommune = _KOMMUNE_WORD.match(after) or _KOMMUNE_WORD.search(
+            last.group(0).casefold())
+        if with_kommune or _bare_counts(text, first.group(0), first.start(), last.end(), name):
             found[name] += 1
         index += used
     return found
@@ -105,26 +105,23 @@ def _all_caps_context(text: str, start: int, end: int) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
 
-def mentioned_municipalities(text: str) -> list[str]:
-    """Every municipality the text names, sorted by name."""
-    return sorted(mentions(text))
-
-
 def own_municipality(title: str, text: str, emails: list[str],
                      overall: Counter[str] | None = None) -> str | None:
-    """The document's own municipality: named in the title, else dominant in the opening,
-    else the municipality of a contact e-mail domain (pmn@jammerbugt.dk), else one that
-    dominates the whole text. `overall` is mentions(text) when the caller has it."""
+    """The document's own municipality: named in the title (or site name), else the one of a
+    contact e-mail domain (pmn@jammerbugt.dk), else dominant in the opening, else the only one
+    or a dominant one in the whole text. `overall` is mentions(text) when the caller has it."""
     overall = mentions(text) if overall is None else overall
     in_title = mentions(title)
     if in_title:
         return _most(in_title, overall)
-    opening = mentions(text[:600])
-    if opening:
-        return _most(opening, overall)
     by_domain = _from_domains(emails)
     if by_domain:
         return by_domain
+    opening = mentions(text[:600])
+    if opening:
+        return _most(opening, overall)
+    if len(overall) == 1:
+        return next(iter(overall))
     if overall:
         (best, count), *rest = overall.most_common(2) + [("", 0)]
         if count >= 3 and count >= 2 * rest[0][1]:

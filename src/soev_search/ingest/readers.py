@@ -52,6 +52,9 @@ class Extracted:
     # A date the format only suggests (PDF creation date): used when the text has none.
     fallback_date: str | None = None
     is_article: bool = False
+    # Text naming who publishes the document (an HTML page's site name): evidence of the
+    # document's own municipality, not part of its text.
+    publisher: str = ""
     notes: list[str] = field(default_factory=list)
 
 
@@ -141,7 +144,7 @@ def _from_html(raw: bytes, repeated: RepeatedLines | None) -> Extracted:
         text = _trafilatura_if_longer(raw, text)
     lines = strip_repeated_edges(remove_boilerplate(text.split("\n")), repeated)
     return Extracted(text=lines_to_text(lines), source="html", title=page.title, date=page.date,
-                     is_article=page.is_article)
+                     is_article=page.is_article, publisher=page.publisher)
 
 
 def _trafilatura_if_longer(raw: bytes, text: str) -> str:

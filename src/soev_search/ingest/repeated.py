@@ -29,8 +29,8 @@ SKETCH_SIZE = 20_000
 # documents learned from, have it at an edge. Three of five seeds share their blog footer.
 MIN_DOCUMENTS = 3
 MIN_SHARE = 0.002
-# Lines longer than this are prose, never template.
-MAX_LINE_CHARS = 200
+# Lines longer than this are prose, never template; template lines frame the prose.
+PROSE_CHARS = 150
 LEARNED_SUFFIXES = (".txt",)
 
 _DIGITS = re.compile(r"\d+")
@@ -57,11 +57,15 @@ def line_key(line: str) -> int:
 
 
 def edge_lines(lines: list[str]) -> list[str]:
-    """The first and last EDGE_LINES non-blank, short lines."""
-    content = [line for line in lines if line.strip() and len(line) <= MAX_LINE_CHARS]
-    if len(content) <= 2 * EDGE_LINES:
-        return content
-    return content[:EDGE_LINES] + content[-EDGE_LINES:]
+    """The short lines framing the prose: up to EDGE_LINES non-blank lines before the first
+    prose line (longer than PROSE_CHARS) and after the last one."""
+    content = [line for line in lines if line.strip()]
+    prose = [i for i, line in enumerate(content) if len(line) > PROSE_CHARS]
+    if not prose:
+        return content[:EDGE_LINES] + content[-EDGE_LINES:]
+    head = content[:prose[0]][:EDGE_LINES]
+    tail = content[prose[-1] + 1:][-EDGE_LINES:]
+    return head + tail
 
 
 def learn_repeated_lines(paths: Iterable[Path]) -> RepeatedLines:

@@ -1,0 +1,102 @@
+"""Municipalities, dates, document types and language, on short texts made for each rule."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from soev_search.ingest.dates import body_date, labelled_date, title_date
+from soev_search.ingest.language import detect_language
+from soev_search.ingest.metadata import doctype
+from soev_search.ingest.places import mentions, own_municipality
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("vejen til job", {}),
+    ("Vejen til job går gennem en praktik.", {}),
+    ("Strategi for Silkeborg Kommune – Vejen til mere rummelighed", {"Silkeborg": 1}),
+    ("Borgere i Vejen Kommune og Roskilde kommune", {"Vejen": 1, "Roskilde": 1}),
+    ("Silkeborg Kommunes strategi og Hillerøds iværksættere", {"Silkeborg": 1, "Hillerød": 1}),
+    ("Greve og baroner, odder i åen, lejre for unge, en skive brød", {}),
+    ("Faxe Kondi og Billund Lufthavn", {}),
+    ("Vi bor i Faxe og arbejder i Billund.", {"Faxe": 1, "Billund": 1}),
+    ("Københavns Kommune, Høje Taastrup Kommune og Lyngby-Taarbæk", {
+        "København": 1, "Høje-Taastrup": 1, "Lyngby-Taarbæk": 1}),
+    ("STRATEGI FOR FREMME AF SOCIALØKONOMI I HORSENS KOMMUNE", {"Horsens": 1}),
+    ("Aarhus og Århus er samme by", {"Aarhus": 2}),
+])
+def test_mentions(text, expected):
+    assert dict(mentions(text)) == expected
+
+
+def test_own_municipality_prefers_the_title_over_lists_in_the_text():
+    text = "Et notat. Horsens, Kolding og Esbjerg har strategier. Kolding er nævnt igen. Kolding."
+    assert own_municipality("Hillerød Kommune og socialøkonomi", text, []) == "Hillerød"
+
+
+def test_own_municipality_from_contact_domain_when_nothing_else_says_it():
+    text = "Kontakt os på pmn@jammerbugt.dk. Vi har talt med Aalborg og med Aarhus om det."
+    assert own_municipality("Status", text, ["pmn@jammerbugt.dk"]) == "Jammerbugt"
+
+
+def test_no_municipality_when_the_text_names_none():
+    assert own_municipality("Om socialøkonomi", "Et emne uden steder.", []) is None
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Socialøkonomi i Aalborg Kommune – status september 2018", "2018-09"),
+    ("Socialøkonomi i Jammerbugt Kommune – status 2018", "2018"),
+    ("Referat af mødet 7. december 2017", "2017-12-07"),
+    ("Strategi 2015-2020", None),
+    ("Om socialøkonomi", None),
+])
+def test_title_dates(title, expected):
+    assert title_date(title) == expected
+
+
+def test_body_date_is_the_signature_month():
+    text = ("Notat om proces. Godkendt i ØU den 13. december 2017. Pr. 8/11-2017 ingen. "
+            "TINS, 201117 9")
+    assert body_date(text, today=date(2024, 1, 1)) == "2017-11"
+
+
+def test_body_date_ignores_planned_dates_and_the_future():
+    text = ("Ifølge registeret er der (pr. 8/11-2017) ingen virksomheder. Forslag til proces: "
+            "notat godkendt i ØU den 13. december 2017. Temadag 3. marts 2031.")
+    assert body_date(text, today=date(2024, 1, 1)) == "2017-11"
+
+
+def test_labelled_date_is_exact():
+    assert labelled_date("Notat\nDato: 25. maj 2018\nTil: Byrådet") == "2018-05-25"
+
+
+@pytest.mark.parametrize(("title", "source", "expected"), [
+    ("Hillerød Kommune og socialøkonomisk virksomhed notat", "document-site", "notat"),
+    ("Handleplan - Kolding Kommunes socialøkonomiske strategi", "pdf", "handleplan"),
+    ("Gladsaxe Kommunes frivilligpolitik", "pdf", "politik"),
+    ("Kvalitetsstandard for beskyttet beskæftigelse", "text", "kvalitetsstandard"),
+    ("Referat 4. møde d. 7. december 2017", "pdf", "referat"),
+    ("Opsamlingsnotat fra besøgsrunde", "pdf", "notat"),
+    ("Strategi for socialøkonomi", "blog", "artikel"),
+    ("Politikerne besøgte caféen", "pdf", "andet"),
+])
+def test_doctype(title, source, expected):
+    assert doctype(title, "", source) == expected
+
+
+def test_language_short_text_defaults_to_danish():
+    assert detect_language("Hej med dig") == "da"
+
+
+def test_language_is_deterministic_and_finds_english():
+    english = ("Social enterprises in Danish municipalities create jobs for people on the edge "
+               "of the labour market. The municipality supports them with advice. ") * 5
+    assert {detect_language(english) for _ in range(3)} == {"en"}
+
+
+def test_language_danish_document_quoting_english_stays_danish():
+    danish = ("Kommunen arbejder med socialøkonomiske virksomheder, fordi de skaber job og "
+              "fællesskab for borgere, der står uden for arbejdsmarkedet. ") * 8
+    quote = "As the report puts it: social enterprises are businesses with a social purpose. "
+    assert detect_language(danish + quote * 2 + danish) == "da"
