@@ -34,6 +34,8 @@ NOT_PARTS = frozenset({"skab", "else", "ende", "inde", "ning", "lige", "agtig"})
 # Compounds with more parts than this, or longer than this, are left whole (bounds the work).
 MAX_PARTS = 4
 MAX_COMPOUND = 40
+# Distinct raw word forms whose analysis a DanishAnalyzer remembers (a few tens of MB at most).
+PIECE_CACHE_SIZE = 500_000
 
 _FOLD_TABLE = str.maketrans({"å": "aa", "æ": "ae", "ø": "o"})
 
@@ -133,14 +135,29 @@ class Vocabulary:
         return isinstance(word, str) and stem(word) in self.stems
 
 
+def raw_words(text: str) -> list[str]:
+    """The words of a text as found (hyphenated words whole): what part_counts counts."""
+    return WORD_RE.findall(text)
+
+
 def count_words(text: str, counts: Counter[str]) -> None:
     """Add the stems of the text's words that could be compound parts to counts."""
-    for word in words(text):
-        folded = normalize(word.text)
-        if len(folded) >= MIN_PART and folded.isalpha() and folded not in STOP_WORDS:
-            stemmed = stem(folded)
-            if len(stemmed) >= MIN_PART and stemmed not in NOT_PARTS:
-                counts[stemmed] += 1
+    counts.update(part_counts(Counter(raw_words(text))))
+
+
+def part_counts(word_counts: Counter[str]) -> Counter[str]:
+    """Raw words (as WORD_RE finds them) and their counts → stems that could be compound parts
+    and their counts. Counting raw words first (in C) and stemming each distinct one once is
+    what keeps learning the vocabulary cheap on a large corpus."""
+    counts: Counter[str] = Counter()
+    for word, count in word_counts.items():
+        for piece in word.split("-"):
+            folded = normalize(piece)
+            if len(folded) >= MIN_PART and folded.isalpha() and folded not in STOP_WORDS:
+                stemmed = stem(folded)
+                if len(stemmed) >= MIN_PART and stemmed not in NOT_PARTS:
+                    counts[stemmed] += count
+    return counts
 
 
 class Decompounder:
@@ -192,36 +209,66 @@ class DanishAnalyzer:
     def __init__(self, vocabulary: Vocabulary | None = None) -> None:
         self.decompounder = Decompounder(vocabulary or Vocabulary())
         self.word_terms = lru_cache(maxsize=200_000)(self._word_terms)
+        # Raw piece → its terms: words follow Zipf's law, so after a few documents nearly
+        # every piece is a dictionary hit instead of fold + stop check + stem + split.
+        self._pieces: dict[str, tuple[str, ...]] = {}
 
     def tokens(self, text: str, index: bool = True) -> Iterator[Token]:
+        for term, position, start, end in self.spans(text, index):
+            yield Token(term, position, start, end)
+
+    def spans(self, text: str, index: bool = True) -> Iterator[tuple[str, int, int, int]]:
+        """(term, position, start, end) of every term: `tokens` without the objects, for the
+        indexer's inner loop."""
+        analysed = self._pieces.get
         position = 0
         for match in WORD_RE.finditer(text):
-            pieces = match.group().split("-")
-            offset = match.start()
-            first_position = position
-            for piece in pieces:
-                position = yield from self._piece(piece, offset, position, index)
-                offset += len(piece) + 1
-            if index and len(pieces) > 1:
-                joined = normalize("".join(pieces))
-                if joined not in STOP_WORDS:
-                    yield Token(stem(joined), first_position, match.start(), match.end())
+            word = match.group()
+            if "-" in word:
+                yield from self._hyphenated(word, match.start(), position, index)
+                position += word.count("-") + 1
+                continue
+            terms = analysed(word) or self._analyse(word)
+            if terms[0]:
+                start, end = match.span()
+                if index:
+                    for term in terms:
+                        yield term, position, start, end
+                else:
+                    yield terms[0], position, start, end
+            # A stop word leaves a gap: "iværksættere, der er sociale" is no phrase match.
+            position += 1
 
-    def _piece(self, piece: str, start: int, position: int, index: bool):
+    def _hyphenated(self, word: str, offset: int, position: int,
+                    index: bool) -> Iterator[tuple[str, int, int, int]]:
+        """Each piece at its own position; at index time also the joined word at the first."""
+        first_position = position
+        for piece in word.split("-"):
+            terms = self._pieces.get(piece) or self._analyse(piece)
+            if terms[0]:
+                yield from ((term, position, offset, offset + len(piece))
+                            for term in (terms if index else terms[:1]))
+            offset += len(piece) + 1
+            position += 1
+        if index:
+            joined = normalize(word.replace("-", ""))
+            if joined not in STOP_WORDS:
+                yield stem(joined), first_position, offset - len(word) - 1, offset - 1
+
+    def _analyse(self, piece: str) -> tuple[str, ...]:
+        """(stem, *compound parts) of a hyphen-free piece; ("",) for a stop word."""
         folded = normalize(piece)
         if folded in STOP_WORDS:
-            return position + 1  # a gap: "iværksættere, der er sociale" is no phrase match
-        end = start + len(piece)
-        term = stem(folded)
-        yield Token(term, position, start, end)
-        if index:
-            for part in self.decompounder.split(folded):
-                if part != term:
-                    yield Token(part, position, start, end)
-        return position + 1
+            terms: tuple[str, ...] = ("",)
+        else:
+            term = stem(folded)
+            terms = (term, *(part for part in self.decompounder.split(folded) if part != term))
+        if len(self._pieces) < PIECE_CACHE_SIZE:
+            self._pieces[piece] = terms
+        return terms
 
     def terms(self, text: str, index: bool = True) -> list[str]:
-        return [token.text for token in self.tokens(text, index)]
+        return [term for term, _, _, _ in self.spans(text, index)]
 
     def _word_terms(self, word: str) -> frozenset[str]:
         """Every index term of one hyphen-free word (stem and compound parts); cached."""

