@@ -165,3 +165,21 @@ def test_current_pointing_at_a_missing_build_is_one_clear_error(built):
     (built / POINTER).write_text(f"{BUILDS}/gone\n")
     with pytest.raises(IndexUnavailable, match="damaged.*soev-index rebuild"):
         SearchEngine(built).search(SearchRequest("x"))
+
+
+def test_update_keeps_suggestions_and_completions_in_step_with_the_documents(corpus_dir, built):
+    (corpus_dir / "ny.txt").write_text(
+        "Cykelværkstedet Bæltebrems i Aalborg Kommune reparerer cykler med ledige borgere.",
+        encoding="utf-8")
+    update(corpus_dir, built)
+    engine = SearchEngine(built)
+    assert engine.complete("bæltebr") == ["bæltebrems"]
+    assert engine.search(SearchRequest("bæltebrens")).suggestion == "bæltebrems"
+    previous = current_build(built)
+
+    (corpus_dir / "ny.txt").unlink()
+    update(corpus_dir, built)
+    assert engine.complete("bæltebr") == []
+    assert engine.search(SearchRequest("bæltebrens")).suggestion is None
+    # The build readers may still use kept its own word list.
+    assert "bæltebrems" in (previous / "spelling.tsv").read_text(encoding="utf-8")

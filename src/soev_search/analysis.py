@@ -189,7 +189,14 @@ class Decompounder:
 
     def _modifier_and_rest(self, word: str, max_parts: int) -> tuple[str, ...] | None:
         best: tuple[str, ...] | None = None
-        for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+        # A stem is a prefix of its word, so a modifier must be at least as long as the
+        # shortest vocabulary stem the word starts with; most words start with none.
+        stems = self.vocabulary.stems
+        shortest = next((n for n in range(MIN_PART, len(word) - MIN_PART + 1)
+                         if word[:n] in stems), None)
+        if shortest is None:
+            return None
+        for cut in range(len(word) - MIN_PART, shortest - 1, -1):
             modifier = word[:cut]
             if modifier not in self.vocabulary:
                 continue

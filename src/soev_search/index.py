@@ -35,7 +35,9 @@ from soev_search.schema import (
     load_vocabulary,
     open_index,
     save_vocabulary,
+    unpack_document,
 )
+from soev_search.spelling import SpellingWords, surface_words
 from soev_search.store import (
     BUILD_INFO,
     BUILDS,
@@ -147,14 +149,18 @@ def _build(index_dir: Path, documents: Iterator[Document], corpus_dir: Path | No
     _remove_unfinished_builds(index_dir, keep=previous)
     build = new_build_dir(index_dir)
     word_counts: Counter[str] = Counter()
+    spelling = SpellingWords()
     spooled = 0
     with open(build / SPOOL, "w", encoding="utf-8") as spool:
         for doc in documents:
-            word_counts.update(raw_words(f"{doc.title}\n{doc.text}"))
+            text = f"{doc.title}\n{doc.text}"
+            word_counts.update(raw_words(text))
+            spelling.add(surface_words(text))
             spool.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
             spooled += 1
     vocabulary = Vocabulary.learn(part_counts(word_counts))
     save_vocabulary(build, vocabulary)
+    spelling.save(build)
     indexed = _index_spool(build, vocabulary, spooled, progress)
     (build / SPOOL).unlink()
     if repeated is not None:
@@ -184,23 +190,31 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None) 
         _link_build(current, build)
         vocabulary = load_vocabulary(current)
         ix = open_index(build, vocabulary, readonly=False)
+        spelling = SpellingWords.load(current)
         writer = ix.writer(timeout=30.0, limitmb=WRITER_MEMORY_MB)
         try:
-            for rel in changes.removed:
-                if manifest[rel]["id"]:
-                    writer.delete_by_term("id", manifest[rel]["id"])
-                del manifest[rel]
-            for rel, entry in changes.touched.items():
-                manifest[rel].update(entry)
-            for item in _ingest_all(changes.modified, corpus_dir, _load_repeated(current),
-                                    progress, "update"):
-                old_id = manifest.get(item.rel, {}).get("id")
-                _apply(writer, item, old_id, report)
-                manifest[item.rel] = item.manifest_entry()
+            with ix.searcher() as before:
+                for rel in changes.removed:
+                    if manifest[rel]["id"]:
+                        _forget_words(before, manifest[rel]["id"], spelling)
+                        writer.delete_by_term("id", manifest[rel]["id"])
+                    del manifest[rel]
+                for rel, entry in changes.touched.items():
+                    manifest[rel].update(entry)
+                for item in _ingest_all(changes.modified, corpus_dir, _load_repeated(current),
+                                        progress, "update"):
+                    old_id = manifest.get(item.rel, {}).get("id")
+                    if old_id:
+                        _forget_words(before, old_id, spelling)
+                    if isinstance(item.result, Document):
+                        spelling.add(surface_words(f"{item.result.title}\n{item.result.text}"))
+                    _apply(writer, item, old_id, report)
+                    manifest[item.rel] = item.manifest_entry()
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
+        spelling.save(build)
         write_json(build / MANIFEST, manifest)
         documents = ix.doc_count()
         _write_build_info(build, corpus_dir, documents,
@@ -210,6 +224,14 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None) 
         remove_stale_builds(index_dir, keep_previous=current)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _forget_words(searcher, doc_id: str, spelling: SpellingWords) -> None:
+    """Take a document that is being replaced or deleted out of the word counts."""
+    stored = searcher.document(id=doc_id)
+    if stored is not None:
+        doc = unpack_document(stored["document"])
+        spelling.remove(surface_words(f"{doc.title}\n{doc.text}"))
 
 
 def _apply(writer, item: Ingested, old_id: str | None, report: UpdateReport) -> None:
@@ -287,7 +309,9 @@ def _ingest_one(path: Path, corpus_dir: Path, repeated: Any) -> Ingested:
         result = ingest.ingest_file(path, corpus_dir)
     else:
         result = ingest.ingest_file(path, corpus_dir, repeated)
-    return Ingested(_relative(path, corpus_dir), mtime_ns, size, _digest(path), result)
+    # A Document already carries the hash of its bytes: read the file once, not twice.
+    digest = result.content_hash if isinstance(result, Document) else _digest(path)
+    return Ingested(_relative(path, corpus_dir), mtime_ns, size, digest, result)
 
 
 def _index_spool(build: Path, vocabulary: Vocabulary, total: int,

@@ -11,7 +11,7 @@ import zlib
 from pathlib import Path
 
 from whoosh import fields, index
-from whoosh.analysis import Analyzer, LowercaseFilter, RegexTokenizer, Token
+from whoosh.analysis import Analyzer, Token
 
 from soev_search.analysis import DanishAnalyzer, Vocabulary
 from soev_search.document import Document
@@ -69,15 +69,12 @@ class WhooshDanishAnalyzer(Analyzer):
 
 def make_schema(vocabulary: Vocabulary, vocabulary_file: Path | None = None) -> fields.Schema:
     danish = WhooshDanishAnalyzer(vocabulary, vocabulary_file)
-    # Surface words, only lower-cased: the source of "did you mean" and typeahead.
-    spelling = RegexTokenizer(r"[^\W\d_]{3,}") | LowercaseFilter()
     facets = {name: fields.ID(sortable=True) for name in FACET_FIELDS}
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         title=fields.TEXT(analyzer=danish, phrase=True, stored=True),
         text=fields.TEXT(analyzer=danish, phrase=True),
         sections=fields.TEXT(analyzer=danish, phrase=True),
-        spelling=fields.TEXT(analyzer=spelling, phrase=False),
         date=fields.ID(sortable=True),
         mentions=fields.KEYWORD(commas=True, scorable=False),
         document=fields.STORED,
@@ -92,7 +89,6 @@ def document_fields(doc: Document) -> dict:
         "title": doc.title,
         "text": doc.text,
         "sections": "\n".join(f"{s.question}\n{s.answer}" for s in doc.sections),
-        "spelling": f"{doc.title}\n{doc.text}",
         "date": doc.date or "",
         "mentions": ",".join(doc.municipalities_mentioned),
         "document": pack_document(doc),

@@ -39,6 +39,7 @@ from soev_search.query import (
 )
 from soev_search.results import FACETS, FacetValue, Hit, SearchRequest, SearchResult
 from soev_search.schema import FACET_FIELDS, load_vocabulary, open_index, unpack_document
+from soev_search.spelling import SpellingWords
 from soev_search.store import (
     BUILD_INFO,
     REBUILD_HINT,
@@ -154,6 +155,7 @@ class _Generation:
         self._retired = False
         self._scored: OrderedDict[str, list[tuple[int, float]]] = OrderedDict()
         self._completions: list[tuple[str, str, int]] | None = None
+        self._spelling: SpellingWords | None = None
         with self.searcher() as searcher:
             self._load_columns(searcher)
 
@@ -281,12 +283,15 @@ class _Generation:
         return [surface for _, surface in sorted(found)[:limit]]
 
     def _load_completions(self) -> list[tuple[str, str, int]]:
-        with self.searcher() as searcher:
-            reader = searcher.reader()
-            words = [(normalize(term.decode("utf-8")), term.decode("utf-8"),
-                      info.doc_frequency())
-                     for term, info in reader.iter_field("spelling")]
-        return sorted(words)
+        return sorted((normalize(word), word, frequency)
+                      for word, frequency in self.spelling().items())
+
+    def spelling(self) -> SpellingWords:
+        """The build's surface words, read on first use (only suggestions and typeahead
+        need them); racing threads would both read the same file, harmlessly."""
+        if self._spelling is None:
+            self._spelling = SpellingWords.load(self.build)
+        return self._spelling
 
 
 class _Search:
@@ -471,13 +476,12 @@ class _Suggester:
         lowered = word.lower()
         if len(lowered) < 4 or not lowered.isalpha():
             return None
+        spelling = self.generation.spelling()
         for distance in (1, 2):
-            candidates = [c for c in self.reader.terms_within("spelling", lowered, distance,
-                                                             prefix=1)
+            candidates = [c for c in spelling.within(lowered, distance, prefix=1)
                           if c != lowered and self._known(c)]
             if candidates:
-                return max(candidates,
-                           key=lambda c: (self.reader.doc_frequency("spelling", c), c))
+                return max(candidates, key=lambda c: (spelling.frequency(c), c))
         return None
 
 

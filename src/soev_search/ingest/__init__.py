@@ -8,6 +8,7 @@ cleans and describes one file.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,16 +45,31 @@ __all__ = [
 def corpus_files(corpus_root: Path) -> Iterator[Path]:
     """Every candidate below the corpus root in a stable order: all files (unsupported ones
     too, so they are reported as skipped) and directories named like supported files.
-    Hidden files and folders and README.md are left out."""
-    for path in sorted(corpus_root.rglob("*"), key=lambda p: p.relative_to(corpus_root).parts):
-        relative = path.relative_to(corpus_root)
-        if any(part.startswith(".") for part in relative.parts) or path.name == "README.md":
-            continue
-        if path.is_dir():
-            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+    Hidden files and folders and README.md are left out.
+
+    The order is that of the paths' parts, sorted: each folder's entries by name, a folder's
+    contents right after it. One os.scandir per folder (no pathlib per file) keeps `update`'s
+    scan of a large corpus cheap."""
+    yield from _walk(corpus_root)
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    try:
+        with os.scandir(folder) as entries:
+            listed = sorted((entry.name, entry.is_dir(), entry.is_dir(follow_symlinks=False))
+                            for entry in entries if not entry.name.startswith("."))
+    except OSError:
+        return
+    for name, is_dir, is_real_dir in listed:
+        path = folder / name
+        if not is_dir:
+            if name != "README.md":
                 yield path
-        else:
+            continue
+        if Path(name).suffix.lower() in SUPPORTED_SUFFIXES and name != "README.md":
             yield path
+        if is_real_dir:  # like rglob: symlinked folders are listed, not entered
+            yield from _walk(path)
 
 
 def document_id(relative_path: str) -> str:

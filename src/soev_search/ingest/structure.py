@@ -45,12 +45,14 @@ def extract_sections(text: str) -> list[Section]:
 
 
 def emails(text: str) -> list[str]:
+    if "@" not in text:  # the pattern tries every word before failing at "@"
+        return []
     return [match.group(0).rstrip(".") for match in _EMAIL.finditer(text)]
 
 
 def extract_contact(text: str) -> Contact | None:
     """Name, e-mail and phone of the person to contact, read around the first e-mail/phone."""
-    email = _EMAIL.search(text)
+    email = _EMAIL.search(text) if "@" in text else None
     phone = _labelled_phone(text)
     anchor = min((m.start() for m in (email, phone) if m), default=None)
     if anchor is None:
