@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,38 @@ def wait_for_line(process: subprocess.Popen, prefix: str) -> str:
         if line.startswith(prefix):
             return line
     raise AssertionError(f"no {prefix!r} line; exit {process.wait()}")
+
+
+def children_of(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.update(int(child) for child in (task / "children").read_text().split())
+    return found
+
+
+def wait_for_children(pid: int, seconds: float = 10.0) -> set[int]:
+    deadline = time.monotonic() + seconds
+    while not (found := children_of(pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found
+
+
+def wait_until_gone(pids: set[int], seconds: float = 15.0) -> bool:
+    """True once every pid has exited (a zombie waiting for its reaper counts as exited)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        alive = set()
+        for pid in pids:
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            if state != "Z":
+                alive.add(pid)
+        if not alive:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 @pytest.fixture(scope="module")
@@ -146,8 +179,11 @@ def test_a_killed_rebuild_leaves_the_old_index_answering(corpus_dir, big_corpus,
 
     process = start("rebuild", "--corpus", str(big_corpus), "--index", str(index))
     wait_for_line(process, stage)
+    workers = wait_for_children(process.pid)
+    assert workers  # both stages use worker processes at this size
     process.send_signal(signal.SIGKILL)
     assert process.wait() == -signal.SIGKILL
+    assert wait_until_gone(workers), "worker processes outlived the killed rebuild"
 
     assert current_build(index) == old_build
     assert engine.search(SearchRequest("socialøkonomi")).total == 5

@@ -10,11 +10,15 @@ crash leaves the current build as it was.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
+import multiprocessing.util
 import os
 import pickle
 import shutil
+import signal
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -278,6 +282,21 @@ def _find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
             changes.modified.append(path)
     changes.removed = sorted(set(manifest) - seen)
     return changes
+
+
+def _die_with_parent(_: object = None) -> None:
+    """In a forked worker: end when the rebuild that started it dies, even by SIGKILL.
+
+    Without this, pool workers and Whoosh's writer processes outlive a killed rebuild,
+    waiting forever on queues nobody writes to.
+    """
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+# Runs in every process multiprocessing forks (our ingest pool and Whoosh's writer processes).
+multiprocessing.util.register_after_fork(_die_with_parent, _die_with_parent)
 
 
 def _ingest_all(paths: list[Path], corpus_dir: Path, repeated: Any, progress: Progress | None,
