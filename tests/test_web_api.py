@@ -14,17 +14,7 @@ from soev_search.web import create_app
 from soev_search.web.context import engine
 from soev_search.web.openapi import openapi_spec
 from soev_search.web.params import SEARCH_PARAMS
-from web_support import UNIQUE_WORD, web_app
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    return web_app(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+from web_support import UNIQUE_WORD
 
 
 def library(app: Flask, method: str, *args):

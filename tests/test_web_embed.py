@@ -4,24 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 
 from soev_search.results import SearchRequest
 from soev_search.web.context import engine
-from web_support import web_app
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    return web_app(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def a_facet_value(app: Flask, facet: str) -> tuple[str, int]:

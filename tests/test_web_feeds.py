@@ -13,20 +13,10 @@ from flask.testing import FlaskClient
 from soev_search.results import SearchRequest
 from soev_search.web.context import engine
 from soev_search.web.feeds import CSV_COLUMNS, atom_date, neutralise_formula
-from web_support import HOSTILE_TITLE, UNIQUE_WORD, web_app
+from web_support import HOSTILE_TITLE, UNIQUE_WORD
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    return web_app(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def test_atom_feed_lists_a_search_newest_first(app: Flask, client: FlaskClient) -> None:

@@ -23,16 +23,6 @@ from web_support import HOSTILE_TITLE, UNIQUE_WORD, web_app
 XSS_QUERY = "<script>alert(1)</script>"
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    return web_app(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 def soup(response) -> BeautifulSoup:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
