@@ -100,3 +100,15 @@ def test_language_danish_document_quoting_english_stays_danish():
               "fællesskab for borgere, der står uden for arbejdsmarkedet. ") * 8
     quote = "As the report puts it: social enterprises are businesses with a social purpose. "
     assert detect_language(danish + quote * 2 + danish) == "da"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kommunen har under året arbetat med sociala företag som skapar arbetstillfällen för "
+     "personer som står långt från arbetsmarknaden, och stödjer dem med rådgivning. ", "sv"),
+    ("Die Gemeinde arbeitet seit Jahren mit Sozialunternehmen zusammen, die Arbeitsplätze für "
+     "Menschen am Rande des Arbeitsmarktes schaffen und beraten werden. ", "de"),
+    ("Kommunen har i løpet av året jobbet med sosiale entreprenører som skaper arbeidsplasser "
+     "for folk som står utenfor arbeidslivet, og gir dem råd og veiledning hver uke. ", "no"),
+])
+def test_language_tells_danish_neighbours_and_german_apart(text, expected):
+    assert detect_language(text * 4) == expected

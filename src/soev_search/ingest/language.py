@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cache
+from pathlib import Path
 
 from langdetect import DetectorFactory
 from langdetect.detector_factory import PROFILES_DIRECTORY
@@ -29,6 +30,12 @@ CHUNK_CHARS = 300
 TRIALS = 2
 # Below this probability the one-sample guess is unsure and the chunks vote.
 SURE = 0.9
+# The languages a Danish municipal document is plausibly written in: Danish and its
+# neighbours, the major European languages, and the largest immigrant languages in Denmark.
+# langdetect weighs every loaded language for every n-gram, so 20 profiles instead of its 55
+# cut detection time by a third and its start-up (once per worker process) from 0.25 s to 0.03 s.
+LANGUAGES = ("da", "no", "sv", "en", "de", "nl", "fr", "es", "it", "pt", "pl", "fi", "ro",
+             "ru", "uk", "ar", "tr", "so", "ur", "fa")
 _NEIGHBOURS = {"no", "sv"}
 # Danish wins over a neighbour that got at most twice its votes.
 _NEIGHBOUR_MARGIN = 0.5
@@ -69,7 +76,8 @@ def _probabilities(sample: str) -> Counter[str]:
 def _factory() -> DetectorFactory:
     """langdetect's language profiles, loaded once per process (seeded: deterministic)."""
     factory = DetectorFactory()
-    factory.load_profile(PROFILES_DIRECTORY)
+    factory.load_json_profile([Path(PROFILES_DIRECTORY, language).read_text(encoding="utf-8")
+                               for language in LANGUAGES])
     return factory
 
 
