@@ -306,3 +306,60 @@ def test_sample_corpus_queries(corpus_engine, query, expected):
                                   "Frederikshavn", "Kommentarer"])
 def test_boilerplate_is_not_searchable(corpus_engine, word):
     assert corpus_engine.search(SearchRequest(word)).total == 0
+
+
+# Enough matches that ranking stops early (top-k) and later pages must rank further.
+MANY = [doc(f"m{n:03d}", f"Notat {n}", " ".join(["kantine"] * (1 + n % 7) + ["drift"] * (n % 3)
+                                                 + ["ord"] * (n % 11)),
+            municipality=("Aalborg", "Odense", "Vejle")[n % 3], year=2010 + n % 9,
+            date=f"{2010 + n % 9}-0{1 + n % 9}", doctype="notat")
+        for n in range(140)]
+
+
+@pytest.fixture(scope="module")
+def many_index(tmp_path_factory) -> Path:
+    index_dir = tmp_path_factory.mktemp("many") / "index"
+    index_documents(MANY, index_dir)
+    return index_dir
+
+
+def paged_ids(engine: SearchEngine, per_page: int, **request) -> list[str]:
+    first = engine.search(SearchRequest(per_page=per_page, **request))
+    pages = -(-first.total // per_page)
+    found = [hit.id for hit in first.hits]
+    for page in range(2, pages + 2):  # one page past the end is empty
+        found += [hit.id for hit in engine.search(
+            SearchRequest(per_page=per_page, page=page, **request)).hits]
+    assert len(found) == first.total
+    return found
+
+
+@pytest.mark.parametrize("request_", [
+    dict(query="kantine"), dict(query="kantine drift"), dict(query='"kantine drift"'),
+    dict(query="kanti*"), dict(query="kantine", municipality=("Odense",)),
+    dict(query='"kantine drift"', year=(2012, 2013)), dict(query="kantine -drift"),
+    dict(query="kantine", sort="date", municipality=("Vejle",)),
+])
+def test_every_page_agrees_with_the_full_ranking(many_index, request_):
+    full = [d.id for d in SearchEngine(many_index).documents(SearchRequest(**request_))]
+    assert full, request_
+    # Page by page in one engine (cached rankings grow) and each page in a fresh engine.
+    assert paged_ids(SearchEngine(many_index), 30, **request_) == full
+    fresh = [hit.id for page in range(1, 6) for hit in SearchEngine(many_index).search(
+        SearchRequest(per_page=30, page=page, **request_)).hits]
+    assert fresh == full
+
+
+def test_scores_fall_along_the_pages(many_index):
+    engine = SearchEngine(many_index)
+    scores = [hit.score for page in (1, 2, 3) for hit in engine.search(
+        SearchRequest("kantine", per_page=40, page=page)).hits]
+    assert len(scores) == 120 and scores == sorted(scores, reverse=True)
+
+
+def test_a_filter_matching_none_of_the_query_gives_no_hits(many_index):
+    engine = SearchEngine(many_index)
+    # Aalborg's documents here never say "drift"; Whoosh reads an empty filter as none.
+    result = engine.search(SearchRequest("drift", municipality=("Aalborg",)))
+    assert result.total == 0 and result.hits == []
+    assert {fv.value for fv in result.facets["municipality"]} == {"Aalborg", "Odense", "Vejle"}

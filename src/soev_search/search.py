@@ -1,21 +1,25 @@
 """The search library: one SearchEngine per index folder, shared by the CLI and the web.
 
 Each request checks CURRENT's stat (cheap) and, when a rebuild or update has swapped in a
-new build, opens it; requests already running finish on the old one. Facet counts come from
-the facet columns loaded once per build, over the whole result set, each facet ignoring its
-own filter (disjunctive faceting). Snippets are made only for the page's hits.
+new build, opens it; requests already running finish on the old one. The matching set is
+found unscored; facet counts come from the facet columns loaded once per build, over that whole
+set, each facet ignoring its own filter (disjunctive faceting). Only the documents up to the
+requested page are ranked (Whoosh's top-k collector), except for phrase and prefix queries,
+whose matching costs more than scoring: those are matched and ranked in one pass. Snippets
+are made only for the page.
 """
 
 from __future__ import annotations
 
 import bisect
 import contextlib
+import heapq
 import itertools
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from whoosh import query as wq
 from whoosh.matching import AndNotMatcher
@@ -51,8 +55,10 @@ from soev_search.store import (
 
 TITLE_BOOST = 3.0
 MAX_PER_PAGE = 100
-# Result lists of this many recent queries are kept per build.
-SCORED_CACHE = 32
+# Match sets and rankings of this many recent queries are kept per build.
+QUERY_CACHE = 32
+# Rank at least this far ahead, so the next pages of a query come from the cache.
+RANK_AHEAD = 50
 DEFAULT_FIELDS = ("title", "text")
 NOTICE_ONLY_COMMON_WORDS = (
     "Søgningen bestod kun af meget almindelige ord; alle dokumenter vises."
@@ -153,7 +159,9 @@ class _Generation:
         self._pool: list[Searcher] = []
         self._pool_lock = threading.Lock()
         self._retired = False
-        self._scored: OrderedDict[str, list[tuple[int, float]]] = OrderedDict()
+        self._matches: _Recent[str, list[int]] = _Recent(QUERY_CACHE)
+        self._rankings: _Recent[tuple, tuple[list[tuple[int, float]], bool]] = _Recent(
+            QUERY_CACHE)
         self._completions: list[tuple[str, str, int]] | None = None
         self._spelling: SpellingWords | None = None
         with self.searcher() as searcher:
@@ -166,6 +174,11 @@ class _Generation:
             self.alive = list(reader.all_doc_ids())
         except Exception as exc:  # Whoosh raises many kinds on damaged files
             raise self._damaged(exc) from None
+        dates = self.columns["date"]
+        newest_first = sorted(range(len(dates)), key=lambda d: (dates[d], -d), reverse=True)
+        self.date_rank = [0] * len(dates)
+        for rank, docnum in enumerate(newest_first):
+            self.date_rank[docnum] = rank
         # Filters may name a value in any case or spelling: "aalborg", "Hilleroed".
         self.canonical = {
             name: {normalize(value): value for value in set(values) if value}
@@ -205,24 +218,52 @@ class _Generation:
         for searcher in pool:
             searcher.close()
 
-    def scored(self, searcher: Searcher, query: wq.Query) -> list[tuple[int, float]]:
-        """Every document the query matches, best first; the latest queries are cached
+    def matches(self, searcher: Searcher, query: wq.Query) -> list[int]:
+        """Every docnum the query matches, unscored, ascending; the latest queries are cached
         (paging and facet clicks repeat the query with other filters)."""
         key = repr(query)
-        with self._pool_lock:
-            cached = self._scored.get(key)
-            if cached is not None:
-                self._scored.move_to_end(key)
-                return cached
-        # One scoring pass over all matches gives both the set (facets) and the order.
-        top = searcher.search(query, limit=None).top_n
-        ranked = sorted(((docnum, float(score)) for score, docnum in top),
-                        key=lambda hit: (-hit[1], hit[0]))
-        with self._pool_lock:
-            self._scored[key] = ranked
-            while len(self._scored) > SCORED_CACHE:
-                self._scored.popitem(last=False)
-        return ranked
+        found = self._matches.get(key)
+        if found is None:
+            if _costly(query):
+                # Phrase and prefix matching cost more than scoring: match and rank at once.
+                ranking = self._rank(searcher, query, None, None)
+                self._rankings.put((key, ()), (ranking, True))
+                found = sorted(docnum for docnum, _ in ranking)
+            else:
+                found = list(searcher.docs_for_query(query))
+            self._matches.put(key, found)
+        return found
+
+    def ranked(self, searcher: Searcher, query: wq.Query, allowed: set[int] | None,
+               filters: tuple, limit: int | None) -> list[tuple[int, float]]:
+        """The best `limit` (docnum, score) of the query's matches among `allowed` (None =
+        all), best first, ties by docnum; `filters` names `allowed` for the cache."""
+        key = (repr(query), filters)
+        cached = self._rankings.get(key)
+        if cached is not None:
+            hits, complete = cached
+            if complete or (limit is not None and len(hits) >= limit):
+                return hits[:limit]
+        unfiltered = self._rankings.get((repr(query), ()))
+        if allowed is not None and unfiltered is not None and unfiltered[1]:
+            hits, complete = [hit for hit in unfiltered[0] if hit[0] in allowed], True
+        else:
+            depth = None if limit is None else max(limit, RANK_AHEAD)
+            hits = self._rank(searcher, query, allowed, depth)
+            complete = depth is None or len(hits) < depth
+        self._rankings.put(key, (hits, complete))
+        return hits[:limit]
+
+    @staticmethod
+    def _rank(searcher: Searcher, query: wq.Query, allowed: set[int] | None,
+              depth: int | None) -> list[tuple[int, float]]:
+        if allowed is not None and not allowed:
+            return []  # Whoosh reads an empty filter as no filter
+        top = searcher.search(query, limit=depth, filter=allowed).top_n
+        hits = [(docnum, float(score)) for score, docnum in top]
+        if depth is None:  # the unlimited collector leaves the order to us
+            hits.sort(key=lambda hit: (-hit[1], hit[0]))
+        return hits
 
     def load(self, searcher: Searcher, docnum: int) -> Document:
         return unpack_document(searcher.stored_fields(docnum)["document"])
@@ -309,8 +350,8 @@ class _Search:
         if self.tree is not None and self.query is None and self.notice is None:
             self.notice = NOTICE_ONLY_COMMON_WORDS
         self.query = self._with_filters(self.query)
-        self.scored = None if self.query is None else generation.scored(searcher, self.query)
-        docnums = generation.alive if self.scored is None else [d for d, _ in self.scored]
+        self.matched = None if self.query is None else generation.matches(searcher, self.query)
+        docnums = generation.alive if self.matched is None else self.matched
         self.matching, self.counts = generation.count(docnums, request)
 
     def _with_filters(self, compiled: wq.Query | None) -> wq.Query | None:
@@ -325,15 +366,17 @@ class _Search:
         return wq.And([*([compiled] if compiled is not None else [wq.Every()]), *extra])
 
     def ordered(self, limit: int | None = None) -> list[tuple[int, float]]:
-        """(docnum, score) of the matching documents, best or newest first."""
+        """(docnum, score) of the first `limit` matching documents, best or newest first."""
         if self.query is None or self.request.sort == "date" or not _has_scoring(self.tree):
-            dates = self.generation.columns["date"]
-            ranked = sorted(self.matching, key=lambda d: (dates[d], -d), reverse=True)
-            return [(docnum, 0.0) for docnum in ranked[:limit]]
-        if len(self.matching) == len(self.scored):
-            return self.scored[:limit]
-        matching = set(self.matching)
-        return [hit for hit in self.scored if hit[0] in matching][:limit]
+            rank = self.generation.date_rank.__getitem__
+            newest = (sorted(self.matching, key=rank) if limit is None
+                      else heapq.nsmallest(limit, self.matching, key=rank))
+            return [(docnum, 0.0) for docnum in newest]
+        filtered = len(self.matching) < len(self.matched)
+        filters = tuple((name, tuple(sorted(map(str, getattr(self.request, name)))))
+                        for name in FACET_FIELDS) if filtered else ()
+        return self.generation.ranked(self.searcher, self.query,
+                                      set(self.matching) if filtered else None, filters, limit)
 
     def result(self) -> SearchResult:
         per_page = max(1, min(self.request.per_page, MAX_PER_PAGE))
@@ -485,6 +528,33 @@ class _Suggester:
         return None
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Recent(Generic[K, V]):
+    """A small thread-safe LRU mapping."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
 class _AndNotMatcher(AndNotMatcher):
     """whoosh-reloaded 2.7.5's AndNotMatcher lets a prohibited document through when the
     two matchers do not start on the same document ("a -b" found a doc with b); skip
@@ -512,6 +582,10 @@ def _column(reader, name: str) -> list[str]:
         else:
             values.extend([""] * leaf.doc_count_all())
     return values
+
+
+def _costly(query: wq.Query) -> bool:
+    return isinstance(query, wq.Phrase | wq.Prefix) or any(map(_costly, query.children()))
 
 
 def _positive_leaves(node: Node | None) -> Iterator[Node]:
