@@ -10,8 +10,9 @@ from soev_search.analysis import (
     DanishAnalyzer,
     Decompounder,
     Vocabulary,
-    count_words,
     fold,
+    part_counts,
+    raw_words,
     stem,
     words,
 )
@@ -25,9 +26,7 @@ ordning ordningen rand randen ring ringe virke virker skole skolen møbler møbl
 
 @pytest.fixture(scope="module")
 def analyzer() -> DanishAnalyzer:
-    counts: Counter[str] = Counter()
-    count_words(CORPUS, counts)
-    return DanishAnalyzer(Vocabulary.learn(counts))
+    return DanishAnalyzer(Vocabulary.learn(part_counts(Counter(raw_words(CORPUS)))))
 
 
 def index_terms(analyzer: DanishAnalyzer, text: str) -> set[str]:
@@ -131,9 +130,7 @@ def test_words_not_in_the_vocabulary_are_not_split():
 
 
 def test_rare_words_are_not_learned():
-    counts: Counter[str] = Counter()
-    count_words("kantine kantine rand", counts)
-    vocabulary = Vocabulary.learn(counts)
+    vocabulary = Vocabulary.learn(part_counts(Counter(raw_words("kantine kantine rand"))))
     assert "kantine" in vocabulary
     assert "rand" not in vocabulary
     assert stem("kantinen") in vocabulary.stems

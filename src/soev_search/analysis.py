@@ -140,11 +140,6 @@ def raw_words(text: str) -> list[str]:
     return WORD_RE.findall(text)
 
 
-def count_words(text: str, counts: Counter[str]) -> None:
-    """Add the stems of the text's words that could be compound parts to counts."""
-    counts.update(part_counts(Counter(raw_words(text))))
-
-
 def part_counts(word_counts: Counter[str]) -> Counter[str]:
     """Raw words (as WORD_RE finds them) and their counts → stems that could be compound parts
     and their counts. Counting raw words first (in C) and stemming each distinct one once is
