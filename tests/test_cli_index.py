@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from soev_search.document import Skipped
+from soev_search.index import BuildReport
+from soev_search.index_cli import Progress, print_build_report
 from soev_search.results import FACETS, SearchRequest
 from soev_search.search import SearchEngine
 from soev_search.store import BUILDS, current_build
@@ -212,3 +215,23 @@ def test_concurrent_rebuild_is_refused_and_the_index_stays_whole(corpus_dir, big
         first.send_signal(signal.SIGKILL)
         first.wait()
     assert SearchEngine(index).search(SearchRequest("")).total == 5
+
+
+def test_progress_lines_are_plain_and_throttled(capsys) -> None:
+    with Progress(sys.stdout) as progress:
+        for done in range(0, 101):
+            progress("ingest", done, 100)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Reading files: 0/100" and lines[-1] == "Reading files: 100/100"
+    assert len(lines) == 2
+
+
+def test_rebuild_report_names_every_skipped_file(capsys) -> None:
+    report = BuildReport(3, [Skipped("a.bin", "binary file"), Skipped("b.txt", "empty file")],
+                         1.5)
+    print_build_report(report, sys.stdout)
+    assert capsys.readouterr().out.splitlines() == [
+        "Indexed 3 documents, skipped 2 in 1.5 s",
+        "  skipped a.bin: binary file",
+        "  skipped b.txt: empty file",
+    ]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from soev_search.config import Paths
 from soev_search.errors import SoevError
-from soev_search.web.serve import ProgressLines, serve
+from soev_search.web.serve import serve
 from web_support import free_port
 
 
@@ -36,6 +36,7 @@ def test_serve_builds_the_index_and_answers(corpus_dir: Path, tmp_path: Path) ->
                 break
         assert lines[-1] == f"Serving on http://127.0.0.1:{port}/", lines
         assert any(line.startswith("Indexed 5 documents") for line in lines), lines
+        assert "Reading files: 5/5" in lines, lines
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as reply:
             assert json.load(reply) == {"status": "ok", "documents": 5}
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/?q=strategi", timeout=10) as reply:
@@ -58,11 +59,3 @@ def test_serve_reports_a_busy_port_as_one_line(corpus_dir: Path, tmp_path: Path)
         else:
             raise AssertionError("serving on a busy port must fail")
 
-
-def test_progress_lines_are_plain_and_throttled(capsys) -> None:
-    progress = ProgressLines(sys.stdout)
-    for done in range(0, 101):
-        progress("ingest", done, 100)
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "  ingest 0/100" and lines[-1] == "  ingest 100/100"
-    assert len(lines) == 2

@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from soev_search.config import resolve_paths
 from soev_search.document import Skipped
-from soev_search.index import rebuild, update
+from soev_search.index import BuildReport, rebuild, update
 from soev_search.results import FACETS, SearchRequest, SearchResult
 from soev_search.search import SearchEngine
 
@@ -27,9 +27,7 @@ def run_rebuild(args: argparse.Namespace) -> int:
     paths = resolve_paths(args.corpus, args.index)
     with Progress(sys.stderr) as progress:
         report = rebuild(paths.corpus, paths.index, progress=progress)
-    print(f"Indexed {report.indexed} documents, skipped {len(report.skipped)} "
-          f"in {report.seconds:.1f} s")
-    _print_skipped(report.skipped)
+    print_build_report(report, sys.stdout)
     return 0
 
 
@@ -39,7 +37,7 @@ def run_update(args: argparse.Namespace) -> int:
         report = update(paths.corpus, paths.index, progress=progress)
     print(f"Added {report.added}, changed {report.changed}, deleted {report.deleted}, "
           f"skipped {len(report.skipped)} in {report.seconds:.1f} s")
-    _print_skipped(report.skipped)
+    _print_skipped(report.skipped, sys.stdout)
     return 0
 
 
@@ -120,9 +118,16 @@ class Progress:
                             file=self.stream)
 
 
-def _print_skipped(skipped: list[Skipped]) -> None:
+def print_build_report(report: BuildReport, out: TextIO) -> None:
+    """The rebuild's last word: counts, time, and every skipped file with its reason."""
+    print(f"Indexed {report.indexed} documents, skipped {len(report.skipped)} "
+          f"in {report.seconds:.1f} s", file=out, flush=True)
+    _print_skipped(report.skipped, out)
+
+
+def _print_skipped(skipped: list[Skipped], out: TextIO) -> None:
     for item in skipped:
-        print(f"  skipped {item.path}: {item.reason}")
+        print(f"  skipped {item.path}: {item.reason}", file=out, flush=True)
 
 
 _MARK = re.compile(r"</?mark>")
