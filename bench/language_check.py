@@ -5,7 +5,7 @@ Usage: python bench/language_check.py [--speeches DIR] [--pages DIR] [--europarl
 
 Texts: the speeches of the short-document benchmark (bench/corpora/speeches/corpus, made by
 bench/run.py), the HTML pages of /work/shared/extraction-dev (foreign languages; unpack
-pages.tar.gz and pass the folder holding cache/), and passages of 10 Europarl sentences.
+pages.tar.gz and pass the folder it unpacks to), and passages of 10 Europarl sentences.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def load_texts(speeches: Path, pages: Path | None, europarl: Path, limit: int) -
     if pages is not None:
         from bs4 import BeautifulSoup
 
-        for page in sorted(pages.glob("cache/*.html")):
+        for page in sorted(pages.rglob("*.html")):
             texts[f"page/{page.name}"] = BeautifulSoup(page.read_bytes(), "lxml").get_text(" ")
     if europarl.is_file():
         with gzip.open(europarl, "rt", encoding="utf-8") as lines:
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--speeches", type=Path,
                         default=BENCH_DIR / "corpora" / "speeches" / "corpus")
-    parser.add_argument("--pages", type=Path, help="folder with extraction-dev's cache/")
+    parser.add_argument("--pages", type=Path, help="folder where extraction-dev pages.tar.gz was unpacked")
     parser.add_argument("--europarl", type=Path,
                         default=SHARED / "danish-text" / "europarl-da.txt.gz")
     parser.add_argument("--limit", type=int, default=6000, help="speeches (and sentences / 2)")
