@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--speeches", type=Path,
                         default=BENCH_DIR / "corpora" / "speeches" / "corpus")
-    parser.add_argument("--pages", type=Path, help="folder where extraction-dev pages.tar.gz was unpacked")
+    parser.add_argument("--pages", type=Path,
+                        help="folder where extraction-dev's pages.tar.gz was unpacked")
     parser.add_argument("--europarl", type=Path,
                         default=SHARED / "danish-text" / "europarl-da.txt.gz")
     parser.add_argument("--limit", type=int, default=6000, help="speeches (and sentences / 2)")
