@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 
 from soev_search.municipalities import all_municipalities
 
@@ -41,6 +41,7 @@ def _first_words() -> frozenset[str]:
     return frozenset(key.split("-")[0] for key in _spellings())
 
 
+@lru_cache(maxsize=100_000)  # words follow Zipf's law: most are seen before
 def _may_start_name(word: str) -> bool:
     first = word.casefold().split("-", 1)[0]
     return first in _first_words() or (first[-1:] == "s" and first[:-1] in _first_words())
