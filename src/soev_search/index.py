@@ -1,8 +1,11 @@
 """Building and updating the index: corpus → Documents → a new build, swapped in atomically.
 
-`rebuild` ingests every file (in a pool of `workers` processes when the corpus is big enough
-to gain), learns the compound vocabulary from the texts, indexes into a fresh build folder and
-points CURRENT at it. `update` re-ingests only what changed (size/mtime, then content hash, against
+`rebuild` makes two passes. First a pool of `workers` processes (when the corpus is big
+enough to gain) ingests the files in chunks; each worker writes its documents' index fields to
+a spool file and returns only manifest entries, skipped files and word counts, so the main
+process never handles a document. Then the compound vocabulary is learned from the counts
+and Whoosh's writer processes index the spool files into a fresh build folder, and CURRENT is
+pointed at it. `update` re-ingests only what changed (size/mtime, then content hash, against
 the build's manifest) into a copy-on-write build: the new build hard-links the current one's
 immutable Whoosh segment files and adds a segment, so a reader is never disturbed and a
 crash leaves the current build as it was.
@@ -10,9 +13,9 @@ crash leaves the current build as it was.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
-import json
 import multiprocessing.util
 import os
 import pickle
@@ -56,9 +59,12 @@ from soev_search.store import (
 
 MANIFEST = "manifest.json"
 REPEATED = "repeated.pickle"
-SPOOL = "spool.jsonl"
+SPOOL_DIR = "spool"
 # Below this many files a process pool costs more than it saves.
 POOL_THRESHOLD = 40
+# Files per task of the ingest pool: enough that the cost of a task (a spool file, pickling
+# the counts) is small per document, few enough that the workers stay evenly loaded.
+CHUNK_FILES = 64
 
 # stage ("ingest", "index", "update"), done, total
 Progress = Callable[[str, int, int], None]
@@ -97,6 +103,46 @@ class Ingested:
                 "id": doc_id, "skipped": reason}
 
 
+@dataclass
+class Spooled:
+    """A chunk of corpus files after ingestion in a worker: the documents' index fields are
+    in `path` (one pickle each); the rest is what the main process needs from them."""
+
+    path: Path
+    documents: int
+    manifest: dict[str, dict[str, Any]]
+    skipped: list[Skipped]
+    words: Counter[str]  # raw words and their counts (the compound vocabulary)
+    surface: Counter[str]  # surface words and how many documents hold each (spelling)
+
+    def fields(self) -> Iterator[dict[str, Any]]:
+        with open(self.path, "rb") as spool:
+            for _ in range(self.documents):
+                yield pickle.load(spool)
+
+
+class _SpoolWriter:
+    """Writes one chunk's documents as index fields and counts their words."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.file = open(path, "wb")  # noqa: SIM115 - closed by finish()
+        self.documents = 0
+        self.words: Counter[str] = Counter()
+        self.surface: Counter[str] = Counter()
+
+    def add(self, doc: Document) -> None:
+        text = f"{doc.title}\n{doc.text}"
+        self.words.update(raw_words(text))
+        self.surface.update(surface_words(text))
+        pickle.dump(document_fields(doc), self.file, pickle.HIGHEST_PROTOCOL)
+        self.documents += 1
+
+    def finish(self, manifest: dict[str, dict[str, Any]], skipped: list[Skipped]) -> Spooled:
+        self.file.close()
+        return Spooled(self.path, self.documents, manifest, skipped, self.words, self.surface)
+
+
 def index_exists(index_dir: Path) -> bool:
     try:
         current_build(index_dir)
@@ -116,19 +162,11 @@ def rebuild(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
     with writer_lock(index_dir):
         paths = list(ingest.corpus_files(corpus_dir))
         repeated = _learn_repeated(paths)
-        manifest: dict[str, Any] = {}
-        skipped: list[Skipped] = []
 
-        def documents() -> Iterator[Document]:
-            for item in _ingest_all(paths, corpus_dir, repeated, progress, "ingest", workers):
-                manifest[item.rel] = item.manifest_entry()
-                if isinstance(item.result, Skipped):
-                    skipped.append(item.result)
-                else:
-                    yield item.result
+        def spool(spool_dir: Path) -> Iterator[Spooled]:
+            return _spool_files(paths, corpus_dir, repeated, spool_dir, progress, workers)
 
-        indexed = _build(index_dir, documents(), corpus_dir, manifest, skipped, repeated,
-                         progress, workers)
+        indexed, skipped = _build(index_dir, spool, corpus_dir, repeated, progress, workers)
     return BuildReport(indexed, skipped, time.perf_counter() - started)
 
 
@@ -137,42 +175,52 @@ def index_documents(documents: Iterable[Document], index_dir: Path,
     """Build an index straight from Documents (tests, benchmarks); `update` will see every
     corpus file as new, since no file manifest exists."""
     index_dir = Path(index_dir)
+
+    def spool(spool_dir: Path) -> Iterator[Spooled]:
+        writer = _SpoolWriter(spool_dir / "documents.pickle")
+        for doc in documents:
+            writer.add(doc)
+        yield writer.finish({}, [])
+
     with writer_lock(index_dir):
-        return _build(index_dir, iter(documents), None, {}, [], None, progress,
-                      settings.current().workers)
+        return _build(index_dir, spool, None, None, progress, settings.current().workers)[0]
 
 
-def _build(index_dir: Path, documents: Iterator[Document], corpus_dir: Path | None,
-           manifest: dict[str, Any], skipped: list[Skipped], repeated: Any,
-           progress: Progress | None, workers: int) -> int:
-    """Spool the documents while learning the vocabulary, index them, publish the build.
-
-    The manifest and skipped list are filled while `documents` is consumed."""
+def _build(index_dir: Path, spool: Callable[[Path], Iterator[Spooled]],
+           corpus_dir: Path | None, repeated: Any, progress: Progress | None,
+           workers: int) -> tuple[int, list[Skipped]]:
+    """Spool the documents, learn the vocabulary from their words, index them, publish the
+    build; the number indexed and the files skipped."""
     previous = _current_or_none(index_dir)
     _remove_unfinished_builds(index_dir, keep=previous)
     build = new_build_dir(index_dir)
+    spool_dir = build / SPOOL_DIR
+    spool_dir.mkdir()
+    manifest: dict[str, Any] = {}
+    skipped: list[Skipped] = []
     word_counts: Counter[str] = Counter()
     spelling = SpellingWords()
-    spooled = 0
-    with open(build / SPOOL, "w", encoding="utf-8") as spool:
-        for doc in documents:
-            text = f"{doc.title}\n{doc.text}"
-            word_counts.update(raw_words(text))
-            spelling.add(surface_words(text))
-            spool.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
-            spooled += 1
+    chunks = []
+    for chunk in spool(spool_dir):
+        manifest.update(chunk.manifest)
+        skipped.extend(chunk.skipped)
+        word_counts.update(chunk.words)
+        spelling.merge(chunk.surface)
+        chunk.words = chunk.surface = Counter()  # counted; free the memory
+        chunks.append(chunk)
     vocabulary = Vocabulary.learn(part_counts(word_counts))
+    del word_counts
     save_vocabulary(build, vocabulary)
     spelling.save(build)
-    indexed = _index_spool(build, vocabulary, spooled, progress, workers)
-    (build / SPOOL).unlink()
+    indexed = _index_spools(build, vocabulary, chunks, progress, workers)
+    shutil.rmtree(spool_dir)
     if repeated is not None:
         (build / REPEATED).write_bytes(pickle.dumps(repeated))
     write_json(build / MANIFEST, manifest)
     _write_build_info(build, corpus_dir, indexed, len(skipped), len(vocabulary))
     publish(index_dir, build)
     remove_stale_builds(index_dir, keep_previous=previous)
-    return indexed
+    return indexed, skipped
 
 
 def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
@@ -314,6 +362,44 @@ def _ingest_all(paths: list[Path], corpus_dir: Path, repeated: Any, progress: Pr
         yield from _report(pool.map(work, paths, chunksize=8), progress, stage, total)
 
 
+def _spool_files(paths: list[Path], corpus_dir: Path, repeated: Any, spool_dir: Path,
+                 progress: Progress | None, workers: int) -> Iterator[Spooled]:
+    """Ingest the files in chunks (in a pool of `workers` processes when worth it), in order."""
+    chunks = [(spool_dir / f"{start:08d}.pickle", paths[start:start + CHUNK_FILES])
+              for start in range(0, len(paths), CHUNK_FILES)]
+    work = partial(_spool_chunk, corpus_dir=corpus_dir, repeated=repeated)
+    total, done = len(paths), 0
+    if progress:
+        progress("ingest", 0, total)
+    with contextlib.ExitStack() as stack:
+        if total < POOL_THRESHOLD or workers < 2:
+            results: Iterable[Spooled] = map(work, chunks)
+        else:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
+            results = pool.map(work, chunks)
+        for chunk in results:
+            done += len(chunk.manifest)
+            if progress:
+                progress("ingest", done, total)
+            yield chunk
+
+
+def _spool_chunk(chunk: tuple[Path, list[Path]], corpus_dir: Path, repeated: Any) -> Spooled:
+    """Runs in a worker process: ingest a chunk of files into one spool file."""
+    path, files = chunk
+    writer = _SpoolWriter(path)
+    manifest: dict[str, dict[str, Any]] = {}
+    skipped: list[Skipped] = []
+    for file in files:
+        item = _ingest_one(file, corpus_dir, repeated)
+        manifest[item.rel] = item.manifest_entry()
+        if isinstance(item.result, Skipped):
+            skipped.append(item.result)
+        else:
+            writer.add(item.result)
+    return writer.finish(manifest, skipped)
+
+
 def _report(results: Iterable[Ingested], progress: Progress | None, stage: str,
             total: int) -> Iterator[Ingested]:
     for done, item in enumerate(results, 1):
@@ -334,8 +420,9 @@ def _ingest_one(path: Path, corpus_dir: Path, repeated: Any) -> Ingested:
     return Ingested(_relative(path, corpus_dir), mtime_ns, size, digest, result)
 
 
-def _index_spool(build: Path, vocabulary: Vocabulary, total: int,
-                 progress: Progress | None, workers: int) -> int:
+def _index_spools(build: Path, vocabulary: Vocabulary, chunks: list[Spooled],
+                  progress: Progress | None, workers: int) -> int:
+    total = sum(chunk.documents for chunk in chunks)
     ix = create_index(build, vocabulary)
     # Whoosh's multi-process writer: ~25% faster indexing on 2 cores, ~20% larger index
     # (one segment per process, not merged); worth it only for corpora that need the pool.
@@ -344,9 +431,9 @@ def _index_spool(build: Path, vocabulary: Vocabulary, total: int,
     writer = ix.writer(limitmb=settings.current().writer_memory_mb, **options)
     indexed = 0
     try:
-        with open(build / SPOOL, encoding="utf-8") as spool:
-            for line in spool:
-                writer.add_document(**document_fields(Document.from_dict(json.loads(line))))
+        for chunk in chunks:
+            for fields in chunk.fields():
+                writer.add_document(**fields)
                 indexed += 1
                 if progress:
                     progress("index", indexed, total)
