@@ -19,7 +19,7 @@ LAYERS = (
     ("index", "whoosh_andnot", "whoosh_query", "whoosh_facets", "whoosh_suggest",
      "whoosh_build", "whoosh_engine"),
     ("search",),
-    ("index_cli", "cli", "web"),
+    ("index_cli", "search_cli", "cli", "web"),
 )
 
 

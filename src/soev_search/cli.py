@@ -134,15 +134,15 @@ def _run_update(args: argparse.Namespace) -> int:
 
 
 def _run_search(args: argparse.Namespace) -> int:
-    from soev_search import index_cli
+    from soev_search import search_cli
 
-    return index_cli.run_search(args)
+    return search_cli.run_search(args)
 
 
 def _run_stats(args: argparse.Namespace) -> int:
-    from soev_search import index_cli
+    from soev_search import search_cli
 
-    return index_cli.run_stats(args)
+    return search_cli.run_stats(args)
 
 
 def _run_serve(args: argparse.Namespace) -> int:

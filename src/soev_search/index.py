@@ -36,6 +36,7 @@ from soev_search import ingest, settings
 from soev_search.analysis import Vocabulary, part_counts, raw_words
 from soev_search.document import Document, Skipped
 from soev_search.errors import IndexUnavailable, SoevError
+from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS
 from soev_search.schema import (
     create_index,
     document_fields,
@@ -56,6 +57,7 @@ from soev_search.store import (
     write_json,
     writer_lock,
 )
+from soev_search.whoosh_facets import FacetColumns
 
 MANIFEST = "manifest.json"
 REPEATED = "repeated.pickle"
@@ -214,6 +216,7 @@ def _build(index_dir: Path, spool: Callable[[Path], Iterator[Spooled]],
     spelling.save(build)
     indexed = _index_spools(build, vocabulary, chunks, progress, workers)
     shutil.rmtree(spool_dir)
+    _save_facets(build, vocabulary)
     if repeated is not None:
         (build / REPEATED).write_bytes(pickle.dumps(repeated))
     write_json(build / MANIFEST, manifest)
@@ -268,6 +271,7 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
             writer.cancel()
             raise
         spelling.save(build)
+        _save_facets(build, vocabulary)
         write_json(build / MANIFEST, manifest)
         documents = ix.doc_count()
         _write_build_info(build, corpus_dir, documents,
@@ -442,6 +446,12 @@ def _index_spools(build: Path, vocabulary: Vocabulary, chunks: list[Spooled],
         writer.cancel()
         raise
     return indexed
+
+
+def _save_facets(build: Path, vocabulary: Vocabulary) -> None:
+    """The facet columns in the compact form a search opens quickly (read once, here)."""
+    with open_index(build, vocabulary).reader() as reader:
+        FacetColumns.read(reader, COLUMN_FILTERS, KEYWORD_FILTERS).save(build)
 
 
 def _learn_repeated(paths: list[Path]) -> Any:

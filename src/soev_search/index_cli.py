@@ -1,11 +1,8 @@
-"""The index commands of `soev-index` (rebuild, update, search, stats): progress and output."""
+"""The index-building commands of `soev-index` (rebuild, update): progress and reports."""
 
 from __future__ import annotations
 
 import argparse
-import html
-import json
-import re
 import sys
 import time
 from typing import TextIO
@@ -14,10 +11,7 @@ from tqdm import tqdm
 
 from soev_search import settings
 from soev_search.document import Skipped
-from soev_search.filters import FACETS, FILTERS
 from soev_search.index import BuildReport, rebuild, update
-from soev_search.results import SearchRequest, SearchResult
-from soev_search.search import SearchEngine
 
 STAGE_NAMES = {"ingest": "Reading files", "index": "Indexing", "update": "Updating"}
 # Plain progress lines (not a terminal): at most one per this many seconds per stage.
@@ -40,43 +34,6 @@ def run_update(args: argparse.Namespace) -> int:
           f"skipped {len(report.skipped)} in {report.seconds:.1f} s")
     _print_skipped(report.skipped, sys.stdout)
     return 0
-
-
-def run_search(args: argparse.Namespace) -> int:
-    request = SearchRequest(
-        query=args.query,
-        **{f.name: tuple(dict.fromkeys(getattr(args, f.name))) for f in FILTERS},
-        sort=args.sort,
-        page=args.page,
-        per_page=args.limit,
-    )
-    result = SearchEngine(settings.load(index=args.index).index).search(request)
-    if args.json:
-        print(json.dumps(search_json(result), ensure_ascii=False, indent=2))
-    else:
-        _print_result(result, bold=sys.stdout.isatty())
-    return 0
-
-
-def run_stats(args: argparse.Namespace) -> int:
-    stats = SearchEngine(settings.load(index=args.index).index).stats()
-    if args.json:
-        print(json.dumps(stats, ensure_ascii=False, indent=2))
-        return 0
-    print(f"Documents: {stats['documents']} (skipped files: {stats['skipped']})")
-    print(f"Size on disk: {stats['size_bytes'] / 1e6:.1f} MB")
-    print(f"Built: {stats['built_at']}, last updated: {stats['updated_at']}")
-    print(f"Corpus: {stats['corpus']}")
-    for name, values in stats["facets"].items():
-        listed = ", ".join(f"{v['value']} ({v['count']})" for v in values) or "-"
-        print(f"{name}: {listed}")
-    return 0
-
-
-def search_json(result: SearchResult) -> dict:
-    data = result.to_dict()
-    data["facets"] = {name: data["facets"].get(name, []) for name in FACETS}
-    return data
 
 
 class Progress:
@@ -126,26 +83,3 @@ def print_build_report(report: BuildReport, out: TextIO) -> None:
 def _print_skipped(skipped: list[Skipped], out: TextIO) -> None:
     for item in skipped:
         print(f"  skipped {item.path}: {item.reason}", file=out, flush=True)
-
-
-_MARK = re.compile(r"</?mark>")
-
-
-def _print_result(result: SearchResult, bold: bool) -> None:
-    if result.notice:
-        print(result.notice)
-    if result.suggestion:
-        print(f"Mente du: {result.suggestion}?")
-    marks = ("\033[1m", "\033[0m") if bold else ("*", "*")
-    pages = max(1, -(-result.total // result.per_page))
-    print(f"{result.total} documents (page {result.page} of {pages})")
-    for number, hit in enumerate(result.hits, (result.page - 1) * result.per_page + 1):
-        about = " · ".join(str(v) for v in (hit.municipality, hit.date or hit.year,
-                                               hit.doctype, hit.language) if v)
-        print(f"\n{number}. {hit.title}\n   [{about}] id={hit.id} score={hit.score}")
-        snippet = _MARK.sub(lambda m: marks[m.group() == "</mark>"], hit.snippet)
-        print(f"   {html.unescape(snippet)}")
-    for name in FACETS:
-        values = result.facets.get(name, [])
-        if values:
-            print(f"\n{name}: " + ", ".join(f"{v.value} ({v.count})" for v in values))

@@ -51,7 +51,8 @@ class OpenBuild:
         self._completions: Completions | None = None
         with self.searcher() as searcher:
             try:
-                self.facets = FacetColumns(searcher.reader(), COLUMN_FILTERS, KEYWORD_FILTERS)
+                self.facets = FacetColumns.open(build, searcher.reader(), COLUMN_FILTERS,
+                                                KEYWORD_FILTERS)
             except Exception as exc:  # Whoosh raises many kinds on damaged files
                 raise self._damaged(exc) from None
 
