@@ -15,12 +15,7 @@ import re
 from collections import Counter
 from functools import cache
 from pathlib import Path
-
-from langdetect import DetectorFactory
-from langdetect.detector_factory import PROFILES_DIRECTORY
-from langdetect.lang_detect_exception import LangDetectException
-
-DetectorFactory.seed = 0
+from typing import Any
 
 DEFAULT_LANGUAGE = "da"
 MIN_CHARS = 200
@@ -113,6 +108,8 @@ def plainly_danish(sample: str) -> bool:
 
 
 def _probabilities(sample: str) -> Counter[str]:
+    from langdetect.lang_detect_exception import LangDetectException
+
     detector = _factory().create()
     detector.n_trial = TRIALS
     try:
@@ -123,8 +120,13 @@ def _probabilities(sample: str) -> Counter[str]:
 
 
 @cache
-def _factory() -> DetectorFactory:
-    """langdetect's language profiles, loaded once per process (seeded: deterministic)."""
+def _factory() -> Any:
+    """langdetect's language profiles, loaded once per process (seeded: deterministic).
+    Imported on first need: plainly Danish and short texts never need it."""
+    from langdetect import DetectorFactory
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    DetectorFactory.seed = 0
     factory = DetectorFactory()
     factory.load_json_profile([Path(PROFILES_DIRECTORY, language).read_text(encoding="utf-8")
                                for language in LANGUAGES])

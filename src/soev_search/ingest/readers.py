@@ -15,9 +15,7 @@ from soev_search.ingest.boilerplate import (
     remove_boilerplate,
 )
 from soev_search.ingest.encoding import NotText, decode_text
-from soev_search.ingest.html import extract_html
 from soev_search.ingest.pages import remove_page_numbers
-from soev_search.ingest.pdf import PdfUnreadable, extract_pdf
 from soev_search.ingest.repeated import RepeatedLines, strip_repeated_edges
 from soev_search.ingest.text import cut_at_line, lines_to_text, normalize_text
 
@@ -136,6 +134,10 @@ def _from_text(raw: bytes, repeated: RepeatedLines | None) -> Extracted:
 
 
 def _from_html(raw: bytes, repeated: RepeatedLines | None) -> Extracted:
+    # The HTML and PDF readers (BeautifulSoup, lxml, pypdf) are imported when a file needs
+    # them, so a corpus of text files, `show` of a .txt and every search start without them.
+    from soev_search.ingest.html import extract_html
+
     try:
         page = extract_html(raw)
     except NotText as exc:  # e.g. NUL bytes after the first kilobyte
@@ -162,6 +164,8 @@ def _trafilatura_if_longer(raw: bytes, text: str) -> str:
 
 
 def _from_pdf(raw: bytes) -> Extracted:
+    from soev_search.ingest.pdf import PdfUnreadable, extract_pdf
+
     try:
         pdf = extract_pdf(raw, MAX_TEXT_CHARS)
     except PdfUnreadable as exc:
