@@ -118,8 +118,9 @@ class FacetColumns:
         return self.values[field][self.codes[field][docnum]]
 
     def count(self, docnums: Iterable[int],
-              request: SearchRequest) -> tuple[list[int], dict[str, Counter[str]]]:
-        """Matching docnums and, per facet, counts under all filters but the facet's own."""
+              request: SearchRequest) -> tuple[array, dict[str, Counter[str]]]:
+        """Matching docnums (an array) and, per facet, counts under all filters but the
+        facet's own."""
         codes = self.codes
         active = []
         for name in self.fields:
@@ -129,12 +130,12 @@ class FacetColumns:
                            for v in wanted} - {-1}
                 active.append((name, codes[name], allowed))
         if not active:
-            matching = list(docnums)
+            matching = docnums if isinstance(docnums, array) else array("I", docnums)
             return matching, {name: self._named(name, Counter(map(codes[name].__getitem__,
                                                                   matching)))
                               for name in self.fields}
         by_code: dict[str, Counter[int]] = {name: Counter() for name in self.fields}
-        matching = []
+        matching = array("I")
         for docnum in docnums:
             failed = [name for name, column, allowed in active if column[docnum] not in allowed]
             if not failed:
