@@ -54,6 +54,7 @@ from queries import QUERIES_FILE, BenchQuery, load_queries
 from soev_search import ingest
 from soev_search.document import Document
 from soev_search.results import SearchRequest
+from soev_search.settings import cpu_count
 
 BENCH_DIR = Path(__file__).resolve().parent
 CORPORA_DIR = BENCH_DIR / "corpora"
@@ -153,10 +154,11 @@ def time_builds(name: str, command: list[str], repeat: int,
 def bench_builds(corpus: Path, docs: Path, work: Path, repeat: int,
                  peers: list[str]) -> dict[str, dict[str, float]]:
     rebuild = [*SOEV_INDEX, "rebuild", "--corpus", str(corpus), "--index", str(work / OURS)]
-    builds = {OURS: time_builds(OURS, rebuild, repeat)}
+    builds = {OURS: time_builds(OURS, rebuild, repeat)}  # workers: the CPU count
     for workers in (1, 2):  # the scaling from one core to two
-        builds[f"{OURS}-{workers}w"] = time_builds(OURS, rebuild, repeat,
-                                                   env={"SOEV_WORKERS": str(workers)})
+        builds[f"{OURS}-{workers}w"] = (
+            builds[OURS] if workers == cpu_count() else
+            time_builds(OURS, rebuild, repeat, env={"SOEV_WORKERS": str(workers)}))
     for name in peers:
         builds[name] = time_builds(name, [sys.executable, str(PEERS_SCRIPT), "build", "--engine",
                                           name, "--docs", str(docs), "--index", str(work / name)],
