@@ -1,4 +1,4 @@
-"""The reading commands of `soev-index` (search, stats): a request in, plain text or JSON out.
+"""The reading commands of `soev-index` (search, stats, compare): plain text or JSON out.
 
 Kept apart from the index-building commands so a search imports only the search library, not
 the ingester and its parsers (langdetect, lxml, BeautifulSoup, pypdf ...): a search from a
@@ -14,7 +14,9 @@ import re
 import sys
 
 from soev_search import settings
+from soev_search.errors import SoevError
 from soev_search.filters import FACETS, FILTERS
+from soev_search.questionnaire import Comparison, column_label, compare, find_question
 from soev_search.results import SearchRequest, SearchResult
 from soev_search.search import SearchEngine
 
@@ -48,6 +50,46 @@ def run_stats(args: argparse.Namespace) -> int:
         listed = ", ".join(f"{v['value']} ({v['count']})" for v in values) or "-"
         print(f"{name}: {listed}")
     return 0
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    engine = SearchEngine(settings.load(index=args.index).index)
+    comparison = compare(engine.documents(), args.municipality, args.question)
+    if args.question is not None and find_question(comparison.questions, args.question) is None:
+        raise SoevError(f"no question {args.question!r}: give a number from 1 to "
+                        f"{len(comparison.questions)} or a slug (see soev-index compare --json)")
+    if args.json:
+        data = comparison.to_dict(only_selected=args.question is not None)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    elif args.question is not None:
+        _print_answers(comparison)
+    else:
+        _print_questions(comparison)
+    return 0
+
+
+def _print_questions(comparison: Comparison) -> None:
+    print(f"{len(comparison.documents)} documents: "
+          + ", ".join(column_label(d) for d in comparison.documents))
+    for number, question in enumerate(comparison.questions, 1):
+        print(f"{number:3}. {question.text} ({len(question.answers)} answers)")
+    print("\nFigures:")
+    for key, bars in comparison.charts.items():
+        values = ", ".join(f"{bar.label} {bar.figure.as_text() if bar.figure else '-'}"
+                           for bar in bars)
+        print(f"  {key}: {values}")
+
+
+def _print_answers(comparison: Comparison) -> None:
+    question = comparison.selected
+    if question is None:
+        print("No questionnaire documents.")
+        return
+    print(f"{comparison.questions.index(question) + 1}. {question.text}")
+    for doc in comparison.documents:
+        answer = question.answers.get(doc.id)
+        print(f"\n{column_label(doc)}:\n  " + ("\n  ".join(answer.splitlines()) if answer
+                                               else "(not answered)"))
 
 
 def search_json(result: SearchResult) -> dict:
