@@ -78,6 +78,16 @@ class Server:
     process: subprocess.Popen
     port: int
 
+    def memory_mb(self) -> dict[str, float]:
+        """The server's resident memory now, in MB: heap and stacks (RssAnon) and mapped
+        files (RssFile), and its peak (VmHWM)."""
+        found = {}
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmHWM", "VmRSS", "RssAnon", "RssFile"):
+                found[key] = int(value.split()[0]) / 1024
+        return found
+
     def peak_rss_mb(self) -> float:
         """The server's peak resident memory so far (VmHWM), in MB."""
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():

@@ -183,11 +183,12 @@ def time_queries(search: Callable[[BenchQuery], int], queries: list[BenchQuery],
                  rounds: int) -> dict[str, Any]:
     """Latency in ms of the first pass over the mix (each query seen for the first time), and
     over `rounds` passes after it. Call with a freshly opened engine."""
-    totals, first = {}, []
+    totals, first, first_cpu = {}, [], []
     for query in queries:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         totals[query.label()] = search(query)
         first.append((time.perf_counter() - start) * 1000)
+        first_cpu.append((time.process_time() - cpu) * 1000)
     latencies = []
     for _ in range(rounds):
         for query in queries:
@@ -197,6 +198,9 @@ def time_queries(search: Callable[[BenchQuery], int], queries: list[BenchQuery],
     return {"p50_ms": percentile(latencies, 0.50), "p95_ms": percentile(latencies, 0.95),
             "p99_ms": percentile(latencies, 0.99), "first_p50_ms": percentile(first, 0.50),
             "first_p95_ms": percentile(first, 0.95),
+            # CPU time of this process: the latency without the other users of the machine.
+            "first_cpu_p50_ms": percentile(first_cpu, 0.50),
+            "first_cpu_p95_ms": percentile(first_cpu, 0.95),
             "first_ms": dict(zip(totals, (round(ms, 1) for ms in first), strict=True)),
             "totals": totals}
 
@@ -230,6 +234,7 @@ def bench_http_queries(work: Path, corpus: Path, queries: list[BenchQuery],
 
         figures = time_queries(search, queries, rounds)
         figures["server_peak_mb"] = server.peak_rss_mb()
+        figures["server_memory_mb"] = server.memory_mb()
         connection.close()
     return figures
 
@@ -318,6 +323,8 @@ def print_size_table(name: str, figures: dict[str, Any], engines: list[str]) -> 
         ("query p95 ms (library)", lambda e: library[e]["p95_ms"], "{:.1f}"),
         ("first-time query p50 ms", lambda e: library[e]["first_p50_ms"], "{:.1f}"),
         ("first-time query p95 ms", lambda e: library[e]["first_p95_ms"], "{:.1f}"),
+        ("first-time p50 CPU ms", lambda e: library[e]["first_cpu_p50_ms"], "{:.1f}"),
+        ("first-time p95 CPU ms", lambda e: library[e]["first_cpu_p95_ms"], "{:.1f}"),
     ]
     for label, value, form in rows:
         ours = value(OURS)
@@ -341,7 +348,8 @@ def print_size_table(name: str, figures: dict[str, Any], engines: list[str]) -> 
     if http_figures:
         print(f"{'query ms over HTTP (ours)':28}  p50 {http_figures['p50_ms']:.1f}  "
               f"p95 {http_figures['p95_ms']:.1f}  p99 {http_figures['p99_ms']:.1f}; "
-              f"server peak {http_figures['server_peak_mb']:.0f} MB")
+              f"server peak {http_figures['server_peak_mb']:.0f} MB "
+              f"({', '.join(f'{k} {v:.0f}' for k, v in http_figures['server_memory_mb'].items())})")
 
 
 def print_update(name: str, seconds: dict[str, float], engines: list[str]) -> None:
