@@ -342,18 +342,31 @@ def _find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
     return changes
 
 
+# The process about to fork, remembered in it just before each fork (the child has a copy).
+_forking_parent = os.getpid()
+
+
+def _remember_forking_parent() -> None:
+    global _forking_parent
+    _forking_parent = os.getpid()
+
+
 def _die_with_parent(_: object = None) -> None:
     """In a forked worker: end when the rebuild that started it dies, even by SIGKILL.
 
     Without this, pool workers and Whoosh's writer processes outlive a killed rebuild,
-    waiting forever on queues nobody writes to.
+    waiting forever on queues nobody writes to. A parent killed between the fork and the
+    prctl sends no signal: then the worker already has another parent and ends at once.
     """
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1
         ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
+        if os.getppid() != _forking_parent:
+            os._exit(1)
 
 
 # Runs in every process multiprocessing forks (our ingest pool and Whoosh's writer processes).
+os.register_at_fork(before=_remember_forking_parent)
 multiprocessing.util.register_after_fork(_die_with_parent, _die_with_parent)
 
 
