@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from soev_search import operator_cli
 from soev_search.config import resolve_paths
 from soev_search.errors import SoevError
 
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
     serve.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
     serve.set_defaults(handler=_run_serve)
+    operator_cli.add_commands(commands)
     return parser
 
 

@@ -33,6 +33,7 @@ from soev_search import ingest
 from soev_search.analysis import Vocabulary, part_counts, raw_words
 from soev_search.document import Document, Skipped
 from soev_search.errors import IndexUnavailable, SoevError
+from soev_search.ingest.sidecar import SIDECAR_SUFFIX, sidecar_path, sidecar_problems
 from soev_search.schema import (
     create_index,
     document_fields,
@@ -74,6 +75,8 @@ class BuildReport:
     indexed: int
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+    # Problems in the sidecars of indexed documents: (sidecar path, problem), one per problem.
+    warnings: list[Skipped] = field(default_factory=list)
 
 
 @dataclass
@@ -83,6 +86,7 @@ class UpdateReport:
     deleted: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+    warnings: list[Skipped] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -94,12 +98,20 @@ class Ingested:
     size: int
     digest: str | None
     result: Document | Skipped
+    # The sidecar's [mtime_ns, size], or None without one: a changed sidecar re-indexes.
+    meta: list[int] | None = None
 
     def manifest_entry(self) -> dict[str, Any]:
         doc_id = self.result.id if isinstance(self.result, Document) else None
         reason = self.result.reason if isinstance(self.result, Skipped) else None
         return {"mtime_ns": self.mtime_ns, "size": self.size, "hash": self.digest,
-                "id": doc_id, "skipped": reason}
+                "id": doc_id, "skipped": reason, "meta": self.meta}
+
+    def warnings(self) -> list[Skipped]:
+        if not isinstance(self.result, Document):
+            return []
+        return [Skipped(self.rel + SIDECAR_SUFFIX, problem)
+                for problem in sidecar_problems(self.result)]
 
 
 def index_exists(index_dir: Path) -> bool:
@@ -120,10 +132,12 @@ def rebuild(corpus_dir: Path, index_dir: Path, progress: Progress | None = None)
         repeated = _learn_repeated(paths)
         manifest: dict[str, Any] = {}
         skipped: list[Skipped] = []
+        warnings: list[Skipped] = []
 
         def documents() -> Iterator[Document]:
             for item in _ingest_all(paths, corpus_dir, repeated, progress, "ingest"):
                 manifest[item.rel] = item.manifest_entry()
+                warnings.extend(item.warnings())
                 if isinstance(item.result, Skipped):
                     skipped.append(item.result)
                 else:
@@ -131,7 +145,7 @@ def rebuild(corpus_dir: Path, index_dir: Path, progress: Progress | None = None)
 
         indexed = _build(index_dir, documents(), corpus_dir, manifest, skipped, repeated,
                          progress)
-    return BuildReport(indexed, skipped, time.perf_counter() - started)
+    return BuildReport(indexed, skipped, time.perf_counter() - started, warnings)
 
 
 def index_documents(documents: Iterable[Document], index_dir: Path,
@@ -213,6 +227,7 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None) 
                     if isinstance(item.result, Document):
                         spelling.add(surface_words(f"{item.result.title}\n{item.result.text}"))
                     _apply(writer, item, old_id, report)
+                    report.warnings.extend(item.warnings())
                     manifest[item.rel] = item.manifest_entry()
             writer.commit()
         except BaseException:
@@ -273,10 +288,11 @@ def _find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
         seen.add(rel)
         entry = manifest.get(rel)
         mtime_ns, size = _stat(path)
-        if entry and (entry["mtime_ns"], entry["size"]) == (mtime_ns, size):
+        same_meta = entry is not None and entry.get("meta") == _sidecar_stamp(path)
+        if same_meta and (entry["mtime_ns"], entry["size"]) == (mtime_ns, size):
             continue
         digest = _digest(path)
-        if entry and digest is not None and entry["hash"] == digest:
+        if same_meta and digest is not None and entry["hash"] == digest:
             changes.touched[rel] = {"mtime_ns": mtime_ns, "size": size}
         else:
             changes.modified.append(path)
@@ -324,13 +340,14 @@ def _report(results: Iterable[Ingested], progress: Progress | None, stage: str,
 def _ingest_one(path: Path, corpus_dir: Path, repeated: Any) -> Ingested:
     """Runs in a worker process: ingest and hash one file."""
     mtime_ns, size = _stat(path)
+    meta = _sidecar_stamp(path)
     if repeated is None:
         result = ingest.ingest_file(path, corpus_dir)
     else:
         result = ingest.ingest_file(path, corpus_dir, repeated)
     # A Document already carries the hash of its bytes: read the file once, not twice.
     digest = result.content_hash if isinstance(result, Document) else _digest(path)
-    return Ingested(_relative(path, corpus_dir), mtime_ns, size, digest, result)
+    return Ingested(_relative(path, corpus_dir), mtime_ns, size, digest, result, meta)
 
 
 def _index_spool(build: Path, vocabulary: Vocabulary, total: int,
@@ -419,6 +436,14 @@ def _stat(path: Path) -> tuple[int, int]:
     except OSError:
         return (0, -1)
     return (st.st_mtime_ns, st.st_size)
+
+
+def _sidecar_stamp(path: Path) -> list[int] | None:
+    try:
+        st = sidecar_path(path).stat()
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size]
 
 
 def _digest(path: Path) -> str | None:

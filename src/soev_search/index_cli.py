@@ -38,6 +38,7 @@ def run_update(args: argparse.Namespace) -> int:
     print(f"Added {report.added}, changed {report.changed}, deleted {report.deleted}, "
           f"skipped {len(report.skipped)} in {report.seconds:.1f} s")
     _print_skipped(report.skipped, sys.stdout)
+    _print_warnings(report.warnings, sys.stdout)
     return 0
 
 
@@ -123,11 +124,18 @@ def print_build_report(report: BuildReport, out: TextIO) -> None:
     print(f"Indexed {report.indexed} documents, skipped {len(report.skipped)} "
           f"in {report.seconds:.1f} s", file=out, flush=True)
     _print_skipped(report.skipped, out)
+    _print_warnings(report.warnings, out)
 
 
 def _print_skipped(skipped: list[Skipped], out: TextIO) -> None:
     for item in skipped:
         print(f"  skipped {item.path}: {item.reason}", file=out, flush=True)
+
+
+def _print_warnings(warnings: list[Skipped], out: TextIO) -> None:
+    """Sidecar problems: the document is indexed, without the fields that were wrong."""
+    for item in warnings:
+        print(f"  warning {item.path}: {item.reason}", file=out, flush=True)
 
 
 _MARK = re.compile(r"</?mark>")

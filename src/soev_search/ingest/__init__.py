@@ -28,6 +28,7 @@ from soev_search.ingest.readers import (
     read_bytes,
 )
 from soev_search.ingest.repeated import RepeatedLines, learn_repeated_lines
+from soev_search.ingest.sidecar import apply_sidecar, is_sidecar, read_sidecar
 from soev_search.ingest.structure import emails, extract_contact, extract_sections
 
 __all__ = [
@@ -45,7 +46,8 @@ __all__ = [
 def corpus_files(corpus_root: Path) -> Iterator[Path]:
     """Every candidate below the corpus root in a stable order: all files (unsupported ones
     too, so they are reported as skipped) and directories named like supported files.
-    Hidden files and folders and README.md are left out.
+    Hidden files and folders, README.md and sidecars (`NAME.meta.json`, read with the
+    document they describe) are left out.
 
     The order is that of the paths' parts, sorted: each folder's entries by name, a folder's
     contents right after it. One os.scandir per folder (no pathlib per file) keeps `update`'s
@@ -63,7 +65,7 @@ def _walk(folder: Path) -> Iterator[Path]:
     for name, is_dir, is_real_dir in listed:
         path = folder / name
         if not is_dir:
-            if name != "README.md":
+            if name != "README.md" and not is_sidecar(name):
                 yield path
             continue
         if Path(name).suffix.lower() in SUPPORTED_SUFFIXES and name != "README.md":
@@ -79,11 +81,13 @@ def document_id(relative_path: str) -> str:
 
 def ingest_file(path: Path, corpus_root: Path | None = None,
                 repeated: RepeatedLines | None = None) -> Document | Skipped:
-    """Read, clean and describe one file. Never raises: problems become Skipped(reason)."""
+    """Read, clean and describe one file, with the corrections of its sidecar if it has one.
+    Never raises: problems become Skipped(reason)."""
     rel = _relative(path, corpus_root)
     try:
         raw = read_bytes(path)
-        return _describe(extract(path, raw, repeated), rel, raw)
+        return apply_sidecar(_describe(extract(path, raw, repeated), rel, raw),
+                             read_sidecar(path))
     except Unreadable as exc:
         return Skipped(rel, str(exc))
     except RecursionError:
