@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
     serve.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    operator_cli.add_watch_option(serve)
     serve.set_defaults(handler=_run_serve)
     operator_cli.add_commands(commands)
     return parser
@@ -128,7 +129,7 @@ def _run_stats(args: argparse.Namespace) -> int:
 def _run_serve(args: argparse.Namespace) -> int:
     from soev_search.web.serve import serve  # Flask loads only for this command
 
-    serve(resolve_paths(args.corpus, args.index), args.host, args.port)
+    serve(resolve_paths(args.corpus, args.index), args.host, args.port, watch=args.watch)
     return 0
 
 

@@ -300,7 +300,7 @@ def _find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
     return changes
 
 
-def _die_with_parent(_: object = None) -> None:
+def die_with_parent(_: object = None) -> None:
     """In a forked worker: end when the rebuild that started it dies, even by SIGKILL.
 
     Without this, pool workers and Whoosh's writer processes outlive a killed rebuild,
@@ -312,7 +312,7 @@ def _die_with_parent(_: object = None) -> None:
 
 
 # Runs in every process multiprocessing forks (our ingest pool and Whoosh's writer processes).
-multiprocessing.util.register_after_fork(_die_with_parent, _die_with_parent)
+multiprocessing.util.register_after_fork(die_with_parent, die_with_parent)
 
 
 def _ingest_all(paths: list[Path], corpus_dir: Path, repeated: Any, progress: Progress | None,

@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from soev_search.config import resolve_paths
 from soev_search.document import Skipped
-from soev_search.index import BuildReport, rebuild, update
+from soev_search.index import BuildReport, UpdateReport, rebuild, update
 from soev_search.results import FACETS, SearchRequest, SearchResult
 from soev_search.search import SearchEngine
 
@@ -35,10 +35,7 @@ def run_update(args: argparse.Namespace) -> int:
     paths = resolve_paths(args.corpus, args.index)
     with Progress(sys.stderr) as progress:
         report = update(paths.corpus, paths.index, progress=progress)
-    print(f"Added {report.added}, changed {report.changed}, deleted {report.deleted}, "
-          f"skipped {len(report.skipped)} in {report.seconds:.1f} s")
-    _print_skipped(report.skipped, sys.stdout)
-    _print_warnings(report.warnings, sys.stdout)
+    print_update_report(report, sys.stdout)
     return 0
 
 
@@ -123,6 +120,13 @@ def print_build_report(report: BuildReport, out: TextIO) -> None:
     """The rebuild's last word: counts, time, and every skipped file with its reason."""
     print(f"Indexed {report.indexed} documents, skipped {len(report.skipped)} "
           f"in {report.seconds:.1f} s", file=out, flush=True)
+    _print_skipped(report.skipped, out)
+    _print_warnings(report.warnings, out)
+
+
+def print_update_report(report: UpdateReport, out: TextIO, prefix: str = "") -> None:
+    print(f"{prefix}Added {report.added}, changed {report.changed}, deleted {report.deleted}, "
+          f"skipped {len(report.skipped)} in {report.seconds:.1f} s", file=out, flush=True)
     _print_skipped(report.skipped, out)
     _print_warnings(report.warnings, out)
 

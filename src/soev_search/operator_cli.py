@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from soev_search.config import Paths, resolve_paths
@@ -28,6 +29,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     watch.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
     watch.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
     watch.set_defaults(handler=run_watch)
+
+
+def add_watch_option(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument("--watch", action="store_true",
+                       help="keep the index current as files in the corpus change")
 
 
 def run_add(args: argparse.Namespace) -> int:
@@ -66,8 +72,30 @@ def run_watch(args: argparse.Namespace) -> int:
     from soev_search.watch import watch_corpus
 
     paths = resolve_paths(args.corpus, args.index)
-    watch_corpus(paths.corpus, paths.index, out=sys.stdout)
+    watch_corpus(paths.corpus, paths.index, on_report=_print_report, on_error=_print_error,
+                 on_ready=lambda: print(f"{_clock()} Watching {paths.corpus} for changes "
+                                        "(Ctrl-C to stop)", flush=True))
     return 0
+
+
+def _print_report(report: object) -> None:
+    from soev_search.index import UpdateReport
+    from soev_search.index_cli import print_build_report, print_update_report
+
+    if isinstance(report, UpdateReport):
+        if report.added or report.changed or report.deleted or report.skipped:
+            print_update_report(report, sys.stdout, prefix=f"{_clock()} ")
+    else:
+        print(f"{_clock()} ", end="")
+        print_build_report(report, sys.stdout)
+
+
+def _print_error(message: str) -> None:
+    print(f"{_clock()} soev-index watch: {message}", file=sys.stderr, flush=True)
+
+
+def _clock() -> str:
+    return time.strftime("%H:%M:%S")
 
 
 def _refresh_index(paths: Paths) -> None:

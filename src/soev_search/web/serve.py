@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from typing import TextIO
 
@@ -11,8 +12,10 @@ from soev_search.errors import SoevError
 THREADS = 8
 
 
-def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stdout) -> None:
-    """Serve until interrupted; prints the URL once the server listens."""
+def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stdout,
+          watch: bool = False) -> None:
+    """Serve until interrupted; prints the URL once the server listens. With `watch`, a
+    child process keeps the index current as the corpus changes (soev_search.watch)."""
     import waitress
 
     from soev_search.index import index_exists, rebuild
@@ -31,9 +34,19 @@ def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stdout) -> None:
     except OSError as exc:
         raise SoevError(f"cannot listen on {host}:{port} ({exc.strerror}); "
                         "choose another with --port") from exc
+    watcher = _start_watcher(paths) if watch else None
     shown_host = f"[{host}]" if ":" in host else host
     print(f"Serving on http://{shown_host}:{server.effective_port}/", file=out, flush=True)
     try:
         server.run()
     finally:
         server.close()
+        if watcher is not None:
+            watcher.terminate()
+            watcher.wait(timeout=10)
+
+
+def _start_watcher(paths: Paths) -> subprocess.Popen:
+    from soev_search.watch import start_watcher_process
+
+    return start_watcher_process(paths.corpus, paths.index)
