@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from soev_search.document import DOCTYPES, FIGURE_KEYS
+from soev_search.ingest.sidecar import OVERRIDABLE
 from soev_search.results import FACETS
 from soev_search.web.params import (
     DEFAULT_PER_PAGE,
@@ -126,6 +127,11 @@ SCHEMAS: dict[str, Any] = {
                 "name": {"type": "string", "nullable": True},
                 "email": {"type": "string", "nullable": True},
                 "phone": {"type": "string", "nullable": True}}},
+            "url": {"type": "string", "nullable": True,
+                    "description": "Where the document was fetched from, if it was"},
+            "fetched": {"type": "string", "nullable": True,
+                        "description": "When it was fetched (ISO 8601)"},
+            "set_by_hand": _array({"type": "string", "enum": list(OVERRIDABLE)}),
         },
     },
 }
