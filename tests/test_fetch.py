@@ -196,10 +196,14 @@ def test_a_local_file_is_copied_once_under_a_readable_name(tmp_path: Path,
     added = add_file(source, corpus)
     assert (added.path.name, added.status) == ("referat-byraadet-2019.txt", "added")
     assert add_file(source, corpus).status == "unchanged"
-    other = tmp_path / "other" / "Referat Byrådet 2019.txt"
-    other.parent.mkdir()
-    other.write_text("Et andet referat.", encoding="utf-8")
-    assert add_file(other, corpus).path != added.path
+    others = []
+    for number in range(2):
+        other = tmp_path / f"other{number}" / "Referat Byrådet 2019.txt"
+        other.parent.mkdir()
+        other.write_text(f"Et andet referat, nummer {number}.", encoding="utf-8")
+        others.append(add_file(other, corpus))
+    assert [o.status for o in others] == ["added", "added"]
+    assert len({added.path, *(o.path for o in others)}) == 3
     assert not sidecar_path(added.path).exists()  # nothing set by hand: no sidecar
 
 

@@ -94,10 +94,12 @@ def add_url(url: str, corpus: Path, overrides: Mapping[str, str] | None = None,
     unchanged = previous == target and _same_bytes(target, fetched.content)
     new_data = data | {"url": url} | dict(overrides or {})
     if not unchanged:
-        _write_atomically(target, fetched.content)
         new_data["fetched"] = datetime.now(UTC).isoformat(timespec="seconds")
+    # The sidecar first: whoever reads the new document then reads its metadata too.
     if new_data != data or previous != target:
         write_sidecar(target, new_data)
+    if not unchanged:
+        _write_atomically(target, fetched.content)
     if previous is not None and previous != target:  # e.g. a page that became a PDF
         previous.unlink(missing_ok=True)
         sidecar_path(previous).unlink(missing_ok=True)
@@ -118,8 +120,10 @@ def add_file(source: Path, corpus: Path, overrides: Mapping[str, str] | None = N
     if _inside(source, corpus):
         target = source
     else:
-        target = _free_name(corpus / f"{slugify(source.stem)}{suffix}", source.name,
-                            lambda path: _same_file(path, source))
+        content = source.read_bytes()
+        target = _free_name(corpus / f"{slugify(source.stem)}{suffix}",
+                            hashlib.sha256(content).hexdigest(),
+                            lambda path: _same_bytes(path, content))
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             _copy_atomically(source, target)
@@ -285,7 +289,7 @@ def _target_for_url(corpus: Path, url: str, suffix: str, previous: Path | None) 
 
 def _free_name(wanted: Path, identity: str, is_same: Callable[[Path], bool]) -> Path:
     """`wanted`, unless another document holds it: then a name with a short hash of the
-    identity, stable for that identity."""
+    identity (the URL, or a local file's content), stable for that identity."""
     if not wanted.exists() or is_same(wanted):
         return wanted
     tag = hashlib.sha1(identity.encode("utf-8")).hexdigest()[:8]
@@ -302,13 +306,6 @@ def _sidecar_url(meta: Path) -> str | None:
 def _same_bytes(path: Path, content: bytes) -> bool:
     try:
         return path.stat().st_size == len(content) and path.read_bytes() == content
-    except OSError:
-        return False
-
-
-def _same_file(path: Path, source: Path) -> bool:
-    try:
-        return _same_bytes(path, source.read_bytes())
     except OSError:
         return False
 
