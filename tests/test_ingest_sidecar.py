@@ -193,3 +193,15 @@ def test_parse_keeps_the_valid_fields_in_normal_form() -> None:
     raw = b'{"municipality": "Hilleroed", "title": null}'
     sidecar = parse_sidecar("x.pdf.meta.json", raw)
     assert sidecar.overrides == {"municipality": "Hillerød"} and not sidecar.problems
+
+
+def test_a_sidecar_without_its_document_is_a_warning(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "silkeborg-status-2018.meta.json").write_text('{"doctype": "notat"}',
+                                                          encoding="utf-8")
+    report = rebuild(corpus, tmp_path / "index")
+    assert report.indexed == 2
+    assert [(w.path, w.reason) for w in report.warnings] == [(
+        "silkeborg-status-2018.meta.json",
+        "no document named 'silkeborg-status-2018' beside it; not used")]
+    assert [w.path for w in update(corpus, tmp_path / "index").warnings] == [
+        "silkeborg-status-2018.meta.json"]

@@ -30,6 +30,7 @@ from soev_search.errors import SoevError
 from soev_search.ingest import MAX_FILE_BYTES, SUPPORTED_SUFFIXES
 from soev_search.ingest.sidecar import (
     SIDECAR_SUFFIX,
+    document_of_sidecar,
     parse_sidecar,
     sidecar_path,
     validate_fields,
@@ -249,7 +250,7 @@ def find_by_url(corpus: Path, url: str) -> Path | None:
         return None
     for meta in sorted(folder.glob(f"*{SIDECAR_SUFFIX}")):
         if _sidecar_url(meta) == url:
-            document = meta.with_name(meta.name[: -len(SIDECAR_SUFFIX)])
+            document = document_of_sidecar(meta)
             if document.is_file():
                 return document
     return None

@@ -33,7 +33,12 @@ from soev_search import ingest
 from soev_search.analysis import Vocabulary, part_counts, raw_words
 from soev_search.document import Document, Skipped
 from soev_search.errors import IndexUnavailable, SoevError
-from soev_search.ingest.sidecar import SIDECAR_SUFFIX, sidecar_path, sidecar_problems
+from soev_search.ingest.sidecar import (
+    SIDECAR_SUFFIX,
+    document_of_sidecar,
+    sidecar_path,
+    sidecar_problems,
+)
 from soev_search.schema import (
     create_index,
     document_fields,
@@ -128,11 +133,12 @@ def rebuild(corpus_dir: Path, index_dir: Path, progress: Progress | None = None)
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     _require_corpus(corpus_dir)
     with writer_lock(index_dir):
-        paths = list(ingest.corpus_files(corpus_dir))
+        sidecars: list[Path] = []
+        paths = list(ingest.corpus_files(corpus_dir, sidecars))
         repeated = _learn_repeated(paths)
         manifest: dict[str, Any] = {}
         skipped: list[Skipped] = []
-        warnings: list[Skipped] = []
+        warnings = _orphan_warnings(sidecars, corpus_dir)
 
         def documents() -> Iterator[Document]:
             for item in _ingest_all(paths, corpus_dir, repeated, progress, "ingest"):
@@ -199,7 +205,8 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None) 
         current = current_build(index_dir)
         manifest: dict[str, Any] = read_json(current / MANIFEST)
         changes = _find_changes(corpus_dir, manifest)
-        report = UpdateReport(deleted=sum(1 for rel in changes.removed if manifest[rel]["id"]))
+        report = UpdateReport(deleted=sum(1 for rel in changes.removed if manifest[rel]["id"]),
+                              warnings=changes.orphans)
         if not changes.any():
             report.seconds = time.perf_counter() - started
             return report
@@ -274,6 +281,7 @@ class Changes:
     modified: list[Path] = field(default_factory=list)  # new or different content
     touched: dict[str, dict] = field(default_factory=dict)  # same content, new mtime/size
     removed: list[str] = field(default_factory=list)
+    orphans: list[Skipped] = field(default_factory=list)  # sidecars without a document
 
     def any(self) -> bool:
         return bool(self.modified or self.touched or self.removed)
@@ -281,14 +289,19 @@ class Changes:
 
 def _find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
     """Compare mtime and size first; hash only files whose stat differs."""
-    changes = Changes()
+    sidecars: list[Path] = []
+    paths = list(ingest.corpus_files(corpus_dir, sidecars))
+    changes = Changes(orphans=_orphan_warnings(sidecars, corpus_dir))
+    with_sidecar = set(sidecars)
     seen: set[str] = set()
-    for path in ingest.corpus_files(corpus_dir):
+    for path in paths:
         rel = _relative(path, corpus_dir)
         seen.add(rel)
         entry = manifest.get(rel)
         mtime_ns, size = _stat(path)
-        same_meta = entry is not None and entry.get("meta") == _sidecar_stamp(path)
+        # Most files have no sidecar: no stat for those.
+        meta = _sidecar_stamp(path) if sidecar_path(path) in with_sidecar else None
+        same_meta = entry is not None and entry.get("meta") == meta
         if same_meta and (entry["mtime_ns"], entry["size"]) == (mtime_ns, size):
             continue
         digest = _digest(path)
@@ -298,6 +311,12 @@ def _find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
             changes.modified.append(path)
     changes.removed = sorted(set(manifest) - seen)
     return changes
+
+
+def _orphan_warnings(sidecars: list[Path], corpus_dir: Path) -> list[Skipped]:
+    return [Skipped(_relative(path, corpus_dir),
+                    f"no document named {document_of_sidecar(path).name!r} beside it; not used")
+            for path in ingest.orphan_sidecars(sidecars)]
 
 
 def die_with_parent(_: object = None) -> None:

@@ -83,7 +83,7 @@ def _print_report(report: object) -> None:
     from soev_search.index_cli import print_build_report, print_update_report
 
     if isinstance(report, UpdateReport):
-        if report.added or report.changed or report.deleted or report.skipped:
+        if report.added or report.changed or report.deleted or report.skipped or report.warnings:
             print_update_report(report, sys.stdout, prefix=f"{_clock()} ")
     else:
         print(f"{_clock()} ", end="")

@@ -48,6 +48,10 @@ def sidecar_path(document_path: Path) -> Path:
     return document_path.with_name(document_path.name + SIDECAR_SUFFIX)
 
 
+def document_of_sidecar(path: Path) -> Path:
+    return path.with_name(path.name[: -len(SIDECAR_SUFFIX)])
+
+
 def is_sidecar(name: str) -> bool:
     return name.lower().endswith(SIDECAR_SUFFIX)
 
