@@ -177,6 +177,9 @@ def test_the_document_page_links_the_original_and_marks_hand_set_fields(
     assert "Åbn originalfilen" in plain
     api = client.get(f"/api/documents/{doc_id}").get_json()
     assert api["url"] == url and api["set_by_hand"] == ["municipality"]
+    results = client.get("/?q=Silkeborg").get_data(as_text=True)
+    assert '<a class="hit-origin" href="https://silkeborg.dk/status?a=1&amp;b=&lt;2&gt;"' in results
+    assert client.get("/api/search?q=Hillerød").get_json()["hits"][0]["url"] is None
 
 
 def test_show_says_which_fields_were_set_by_hand(corpus: Path) -> None:

@@ -53,7 +53,12 @@ def test_added_pages_and_pdfs_are_found_with_their_url(site: Site,
     [hit] = engine.search(SearchRequest(query="pdfnotatord")).hits
     doc = engine.document(hit.id)
     assert doc.url == pdf and doc.doctype == "strategi" and doc.set_by_hand == ["doctype"]
-    assert engine.search(SearchRequest(query="frivilligcentret")).total == 1
+    assert hit.url == pdf
+    assert engine.search(SearchRequest(query="frivilligcentret")).hits[0].url == page
+    found = subprocess.run([sys.executable, "-m", "soev_search.cli", "search", "pdfnotatord",
+                            "--index", str(paths[1])], capture_output=True, text=True,
+                           timeout=60)
+    assert f"   {pdf}\n" in found.stdout
 
 
 def test_each_failure_is_one_line_and_the_good_ones_are_still_added(

@@ -81,6 +81,8 @@ SCHEMAS: dict[str, Any] = {
             "language": {"type": "string"}, "score": {"type": "number"},
             "snippet": {"type": "string",
                         "description": "HTML: text escaped, matched words in <mark>"},
+            "url": {"type": "string", "nullable": True,
+                    "description": "Where the document was fetched from, if it was"},
         },
     },
     "SearchResult": {
