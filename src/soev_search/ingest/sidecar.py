@@ -53,7 +53,7 @@ def document_of_sidecar(path: Path) -> Path:
 
 
 def is_sidecar(name: str) -> bool:
-    return name.lower().endswith(SIDECAR_SUFFIX)
+    return name.endswith(SIDECAR_SUFFIX)
 
 
 def read_sidecar(document_path: Path) -> Sidecar | None:
@@ -124,14 +124,6 @@ def sidecar_problems(doc: Document) -> list[str]:
     """The problems of the document's sidecar, each "field: reason" (the file is implied)."""
     prefix = f"{NOTE_PREFIX}{Path(doc.path).name}{SIDECAR_SUFFIX}: "
     return [note.removeprefix(prefix) for note in doc.notes if note.startswith(prefix)]
-
-
-def sidecar_data(sidecar: Sidecar | None) -> dict[str, str]:
-    """What to write back: provenance first, then the corrections."""
-    if sidecar is None:
-        return {}
-    data = {"url": sidecar.url, "fetched": sidecar.fetched}
-    return {key: value for key, value in data.items() if value} | sidecar.overrides
 
 
 def write_sidecar(document_path: Path, data: Mapping[str, str]) -> Path:
