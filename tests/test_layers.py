@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "soev_search"
 
 # Lowest first. A module may import its own layer and those below. Prefixes match packages.
 LAYERS = (
-    ("errors", "document", "municipalities", "config", "settings", "cache"),
+    ("errors", "document", "municipalities", "settings", "cache"),
     ("analysis", "filters", "store", "ingest"),
     ("query", "results", "spelling", "highlight", "schema", "questionnaire", "fetch"),
     ("index", "whoosh_andnot", "whoosh_query", "whoosh_facets", "whoosh_suggest",

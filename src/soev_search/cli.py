@@ -8,8 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from soev_search import operator_cli
-from soev_search.config import resolve_paths
+from soev_search import operator_cli, settings
 from soev_search.errors import SoevError
 from soev_search.filters import FILTERS, Filter, FilterValueError
 
@@ -37,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
         sub.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+        _add_workers(sub)
         sub.set_defaults(handler=handler)
 
     search = commands.add_parser("search", help="search the index")
@@ -62,10 +62,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
     serve.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    serve.add_argument("--threads", type=int,
+                       help="server threads (default: $SOEV_THREADS or 4 per CPU)")
+    _add_workers(serve)
     operator_cli.add_watch_option(serve)
     serve.set_defaults(handler=_run_serve)
     operator_cli.add_commands(commands)
     return parser
+
+
+def _add_workers(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--workers", type=int,
+                         help="processes for reading files and indexing "
+                              "(default: $SOEV_WORKERS or the CPU count)")
 
 
 def _filter_value(declared: Filter):
@@ -141,7 +150,9 @@ def _run_stats(args: argparse.Namespace) -> int:
 def _run_serve(args: argparse.Namespace) -> int:
     from soev_search.web.serve import serve  # Flask loads only for this command
 
-    serve(resolve_paths(args.corpus, args.index), args.host, args.port, watch=args.watch)
+    serve(settings.load(corpus=args.corpus, index=args.index, threads=args.threads,
+                        workers=args.workers), args.host, args.port,
+          watch=args.watch)
     return 0
 
 

@@ -27,7 +27,7 @@ import httpx
 
 from soev_search import __version__
 from soev_search.errors import SoevError
-from soev_search.ingest import MAX_FILE_BYTES, SUPPORTED_SUFFIXES
+from soev_search.ingest import SUPPORTED_SUFFIXES
 from soev_search.ingest.sidecar import (
     SIDECAR_SUFFIX,
     document_of_sidecar,
@@ -36,9 +36,11 @@ from soev_search.ingest.sidecar import (
     validate_fields,
     write_sidecar,
 )
+from soev_search.settings import Settings, current
 
 USER_AGENT = f"soev-search/{__version__}"
 MAX_SLUG_CHARS = 80
+DOWNLOAD_TIMEOUTS = 15
 # Bytes looked at to recognise HTML.
 SNIFF_BYTES = 4096
 _HTML_START = re.compile(rb"<(!doctype\s+html|html|head|body|title|meta|!--)[\s>/]", re.I)
@@ -53,10 +55,18 @@ class FetchError(SoevError):
 
 @dataclass(frozen=True)
 class FetchLimits:
-    timeout: float = 20.0  # seconds for connecting and for each read
-    total_seconds: float = 300.0  # the whole download, so a trickling server cannot hang us
-    max_bytes: int = MAX_FILE_BYTES  # what the ingester reads at most
+    timeout: float  # seconds for connecting and for each read
+    max_bytes: int
     max_redirects: int = 5
+
+    @property
+    def total_seconds(self) -> float:
+        """The whole download, so a server trickling bytes cannot hold `add` forever."""
+        return DOWNLOAD_TIMEOUTS * self.timeout
+
+    @classmethod
+    def from_settings(cls, config: Settings) -> FetchLimits:
+        return cls(timeout=config.fetch_timeout, max_bytes=config.fetch_max_mb * 1024 * 1024)
 
 
 @dataclass(frozen=True)
@@ -88,7 +98,7 @@ def is_url(target: str) -> bool:
 def add_url(url: str, corpus: Path, overrides: Mapping[str, str] | None = None,
             limits: FetchLimits | None = None, client: httpx.Client | None = None) -> Added:
     """Fetch `url` into the corpus (or refresh the copy already there) and write its sidecar."""
-    fetched = fetch(url, limits or FetchLimits(), client)
+    fetched = fetch(url, limits or FetchLimits.from_settings(current()), client)
     previous = find_by_url(corpus, url)
     target = _target_for_url(corpus, url, fetched.suffix, previous)
     data = _sidecar_fields(previous) if previous is not None else {}

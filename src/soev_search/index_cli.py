@@ -12,7 +12,7 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from soev_search.config import resolve_paths
+from soev_search import settings
 from soev_search.document import Skipped
 from soev_search.filters import FACETS, FILTERS
 from soev_search.index import BuildReport, UpdateReport, rebuild, update
@@ -25,17 +25,17 @@ PROGRESS_INTERVAL = 2.0
 
 
 def run_rebuild(args: argparse.Namespace) -> int:
-    paths = resolve_paths(args.corpus, args.index)
+    config = settings.load(corpus=args.corpus, index=args.index, workers=args.workers)
     with Progress(sys.stderr) as progress:
-        report = rebuild(paths.corpus, paths.index, progress=progress)
+        report = rebuild(config.corpus, config.index, progress=progress, workers=config.workers)
     print_build_report(report, sys.stdout)
     return 0
 
 
 def run_update(args: argparse.Namespace) -> int:
-    paths = resolve_paths(args.corpus, args.index)
+    config = settings.load(corpus=args.corpus, index=args.index, workers=args.workers)
     with Progress(sys.stderr) as progress:
-        report = update(paths.corpus, paths.index, progress=progress)
+        report = update(config.corpus, config.index, progress=progress, workers=config.workers)
     print_update_report(report, sys.stdout)
     return 0
 
@@ -48,7 +48,7 @@ def run_search(args: argparse.Namespace) -> int:
         page=args.page,
         per_page=args.limit,
     )
-    result = SearchEngine(resolve_paths(index=args.index).index).search(request)
+    result = SearchEngine(settings.load(index=args.index).index).search(request)
     if args.json:
         print(json.dumps(search_json(result), ensure_ascii=False, indent=2))
     else:
@@ -57,7 +57,7 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    stats = SearchEngine(resolve_paths(index=args.index).index).stats()
+    stats = SearchEngine(settings.load(index=args.index).index).stats()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return 0

@@ -8,7 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from soev_search.config import Paths, resolve_paths
+from soev_search import settings
+from soev_search.settings import Settings
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -20,7 +21,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     for name in ("municipality", "doctype", "date", "title", "language"):
         add.add_argument(f"--{name}", help=f"set the {name} by hand (written to the sidecar)")
     add.add_argument("--no-update", action="store_true", help="do not update the index")
-    add.add_argument("--timeout", type=float, help="seconds to wait for a server")
+    add.add_argument("--timeout", type=int,
+                     help="seconds to wait for a server (default: $SOEV_FETCH_TIMEOUT or 20)")
     add.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
     add.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
     add.set_defaults(handler=run_add)
@@ -28,6 +30,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     watch = commands.add_parser("watch", help="keep the index current as the corpus changes")
     watch.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
     watch.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    watch.add_argument("--workers", type=int,
+                       help="processes for reading files (default: $SOEV_WORKERS or the CPUs)")
     watch.set_defaults(handler=run_watch)
 
 
@@ -39,7 +43,7 @@ def add_watch_option(serve: argparse.ArgumentParser) -> None:
 def run_add(args: argparse.Namespace) -> int:
     from soev_search import fetch
 
-    paths = resolve_paths(args.corpus, args.index)
+    config = settings.load(corpus=args.corpus, index=args.index, fetch_timeout=args.timeout)
     try:
         overrides = fetch.check_overrides({name: getattr(args, name) for name in
                                            ("municipality", "doctype", "date", "title",
@@ -47,33 +51,35 @@ def run_add(args: argparse.Namespace) -> int:
     except fetch.FetchError as exc:
         print(f"soev-index: add: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    limits = fetch.FetchLimits() if args.timeout is None else fetch.FetchLimits(args.timeout)
+    limits = fetch.FetchLimits.from_settings(config)
     failed = changed = 0
     with fetch.new_client(limits) as client:
         for target in args.targets:
             try:
                 if fetch.is_url(target):
-                    added = fetch.add_url(target, paths.corpus, overrides, limits, client)
+                    added = fetch.add_url(target, config.corpus, overrides, limits, client)
                 else:
-                    added = fetch.add_file(Path(target), paths.corpus, overrides)
+                    added = fetch.add_file(Path(target), config.corpus, overrides)
             except fetch.FetchError as exc:
                 print(f"soev-index: add {target}: {exc}", file=sys.stderr, flush=True)
                 failed += 1
                 continue
             changed += added.status != "unchanged"
-            print(f"{added.status:<10} {_shown(added.path, paths.corpus)}  ← {target}",
+            print(f"{added.status:<10} {_shown(added.path, config.corpus)}  ← {target}",
                   flush=True)
     if changed and not args.no_update:
-        _refresh_index(paths)
+        _refresh_index(config)
     return EXIT_FAILED if failed else 0
 
 
 def run_watch(args: argparse.Namespace) -> int:
-    from soev_search.watch import watch_corpus
+    from soev_search.watch import WatchSettings, watch_corpus
 
-    paths = resolve_paths(args.corpus, args.index)
-    watch_corpus(paths.corpus, paths.index, on_report=_print_report, on_error=_print_error,
-                 on_ready=lambda: print(f"{_clock()} Watching {paths.corpus} for changes "
+    config = settings.load(corpus=args.corpus, index=args.index, workers=args.workers)
+    watch_corpus(config.corpus, config.index, on_report=_print_report, on_error=_print_error,
+                 settings=WatchSettings(quiet=config.watch_quiet_ms / 1000,
+                                        workers=config.workers),
+                 on_ready=lambda: print(f"{_clock()} Watching {config.corpus} for changes "
                                         "(Ctrl-C to stop)", flush=True))
     return 0
 
@@ -98,14 +104,15 @@ def _clock() -> str:
     return time.strftime("%H:%M:%S")
 
 
-def _refresh_index(paths: Paths) -> None:
+def _refresh_index(config: Settings) -> None:
     from soev_search import index_cli
     from soev_search.index import index_exists
 
-    if index_exists(paths.index):
-        index_cli.run_update(argparse.Namespace(corpus=paths.corpus, index=paths.index))
+    args = argparse.Namespace(corpus=config.corpus, index=config.index, workers=config.workers)
+    if index_exists(config.index):
+        index_cli.run_update(args)
     else:
-        index_cli.run_rebuild(argparse.Namespace(corpus=paths.corpus, index=paths.index))
+        index_cli.run_rebuild(args)
 
 
 def _shown(path: Path, corpus: Path) -> str:

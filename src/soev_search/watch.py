@@ -22,6 +22,7 @@ import watchfiles
 from soev_search.errors import SoevError
 from soev_search.index import BuildReport, UpdateReport, die_with_parent, index_exists, rebuild
 from soev_search.index import update as update_index
+from soev_search.settings import current
 from soev_search.store import IndexBusy
 
 Report = BuildReport | UpdateReport
@@ -29,7 +30,8 @@ Report = BuildReport | UpdateReport
 
 @dataclass(frozen=True)
 class WatchSettings:
-    quiet: float = 1.0  # seconds a changed file must stay the same before it is read
+    quiet: float  # seconds a changed file must stay the same before it is read (settings)
+    workers: int | None = None  # processes for reading files (settings)
     step_ms: int = 300  # silence that ends a burst of changes
     debounce_ms: int = 5000  # the longest a burst is gathered before updating anyway
     busy_retry: float = 1.0  # seconds between tries while another update holds the index
@@ -41,7 +43,7 @@ def watch_corpus(corpus: Path, index: Path, on_report: Callable[[Report], None],
                  on_ready: Callable[[], None] | None = None) -> None:
     """Bring the index up to date, then update it after every batch of changes until `stop`
     is set (or forever)."""
-    settings = settings or WatchSettings()
+    settings = settings or WatchSettings(quiet=current().watch_quiet_ms / 1000)
     corpus, index = Path(corpus), Path(index)
     if not corpus.is_dir():
         raise SoevError(f"corpus folder not found: {corpus}")
@@ -52,7 +54,8 @@ def watch_corpus(corpus: Path, index: Path, on_report: Callable[[Report], None],
                                stop_event=stop, raise_interrupt=False, yield_on_timeout=True,
                                rust_timeout=500)
     next(changes)  # the first (timed-out, empty) round only starts the watcher
-    _run(lambda: _catch_up(corpus, index), on_report, on_error, stop, settings)
+    _run(lambda: _catch_up(corpus, index, settings.workers), on_report, on_error, stop,
+         settings)
     if on_ready:
         on_ready()
     for batch in changes:
@@ -61,7 +64,8 @@ def watch_corpus(corpus: Path, index: Path, on_report: Callable[[Report], None],
         wait_until_quiet({Path(path) for _, path in batch}, settings.quiet, stop)
         if stop.is_set():
             break
-        _run(lambda: update_index(corpus, index), on_report, on_error, stop, settings)
+        _run(lambda: update_index(corpus, index, workers=settings.workers), on_report,
+             on_error, stop, settings)
 
 
 class CorpusFilter(watchfiles.DefaultFilter):
@@ -91,20 +95,20 @@ def wait_until_quiet(paths: Iterable[Path], quiet: float, stop: threading.Event)
         before = now
 
 
-def start_watcher_process(corpus: Path, index: Path) -> subprocess.Popen:
+def start_watcher_process(corpus: Path, index: Path, workers: int) -> subprocess.Popen:
     """`soev-index watch` as a child process that ends when its parent does (for `serve
     --watch`: ingestion then never competes with the server's threads for the GIL)."""
     return subprocess.Popen(
         [sys.executable, "-m", "soev_search.cli", "watch", "--corpus", str(corpus),
-         "--index", str(index)],
+         "--index", str(index), "--workers", str(workers)],
         preexec_fn=die_with_parent,  # noqa: PLW1509 - started before any server thread
     )
 
 
-def _catch_up(corpus: Path, index: Path) -> Report:
+def _catch_up(corpus: Path, index: Path, workers: int | None) -> Report:
     if index_exists(index):
-        return update_index(corpus, index)
-    return rebuild(corpus, index)
+        return update_index(corpus, index, workers=workers)
+    return rebuild(corpus, index, workers=workers)
 
 
 def _run(work: Callable[[], Report], on_report: Callable[[Report], None],

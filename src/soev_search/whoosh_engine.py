@@ -19,6 +19,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from soev_search import settings
 from soev_search.analysis import normalize
 from soev_search.document import Document
 from soev_search.filters import COLUMN_FILTERS, FACETS, KEYWORD_FILTERS
@@ -31,7 +32,6 @@ from soev_search.whoosh_facets import facet_values
 from soev_search.whoosh_query import QueryCompiler
 from soev_search.whoosh_suggest import Suggester
 
-MAX_PER_PAGE = 100
 NOTICE_ONLY_COMMON_WORDS = (
     "Søgningen bestod kun af meget almindelige ord; alle dokumenter vises."
 )
@@ -155,7 +155,7 @@ class _Search:
                                  set(self.matching) if filtered else None, filters, limit)
 
     def result(self) -> SearchResult:
-        per_page = max(1, min(self.request.per_page, MAX_PER_PAGE))
+        per_page = max(1, min(self.request.per_page, settings.current().max_per_page))
         page = max(1, self.request.page)
         start = (page - 1) * per_page
         page_hits = self.ordered(limit=start + per_page)[start:]
