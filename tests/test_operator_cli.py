@@ -7,6 +7,8 @@ import json
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from http_support import Site, default_site, serving
 from soev_search.index import rebuild
 from soev_search.results import SearchRequest
 from soev_search.search import SearchEngine
-from soev_search.store import current_build
+from soev_search.store import current_build, writer_lock
 
 
 @pytest.fixture
@@ -126,3 +128,21 @@ def test_add_builds_the_index_when_there_is_none(site: Site, tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     assert "Indexed 1 documents" in result.stdout
     assert SearchEngine(index).search(SearchRequest(query="pdfnotatord")).total == 1
+
+
+def test_add_waits_for_another_update_instead_of_failing(site: Site,
+                                                         paths: tuple[Path, Path]) -> None:
+    held = threading.Event()
+
+    def hold_the_index() -> None:
+        with writer_lock(paths[1]):
+            held.set()
+            time.sleep(2.0)
+
+    holder = threading.Thread(target=hold_the_index)
+    holder.start()
+    assert held.wait(10)
+    result = add(paths, site.url("/notat.pdf"))
+    holder.join()
+    assert result.returncode == 0, result.stderr
+    assert SearchEngine(paths[1]).search(SearchRequest(query="pdfnotatord")).total == 1

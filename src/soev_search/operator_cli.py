@@ -13,6 +13,8 @@ from soev_search.settings import Settings
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+# How long `add` waits for another update of the index to finish before giving up.
+BUSY_WAIT_SECONDS = 120
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -105,14 +107,25 @@ def _clock() -> str:
 
 
 def _refresh_index(config: Settings) -> None:
+    """Update (or first build) the index; while another writer (e.g. a watcher that noticed
+    the same files) holds it, wait for it rather than fail."""
     from soev_search import index_cli
     from soev_search.index import index_exists
+    from soev_search.store import IndexBusy
 
     args = argparse.Namespace(corpus=config.corpus, index=config.index, workers=config.workers)
-    if index_exists(config.index):
-        index_cli.run_update(args)
-    else:
-        index_cli.run_rebuild(args)
+    deadline = time.monotonic() + BUSY_WAIT_SECONDS
+    while True:
+        try:
+            if index_exists(config.index):
+                index_cli.run_update(args)
+            else:
+                index_cli.run_rebuild(args)
+            return
+        except IndexBusy:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def _shown(path: Path, corpus: Path) -> str:
