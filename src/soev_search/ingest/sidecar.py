@@ -37,7 +37,6 @@ _LANGUAGE = re.compile(r"[a-z]{2}")
 class Sidecar:
     """What a sidecar validly says, and one line per thing it says wrongly."""
 
-    name: str
     url: str | None = None
     fetched: str | None = None
     overrides: dict[str, str] = field(default_factory=dict)
@@ -61,14 +60,13 @@ def read_sidecar(document_path: Path) -> Sidecar | None:
     path = sidecar_path(document_path)
     try:
         if path.stat().st_size > MAX_SIDECAR_BYTES:
-            return Sidecar(path.name, problems=[_problem(
+            return Sidecar(problems=[_problem(
                 path.name, None, f"larger than {MAX_SIDECAR_BYTES // 1024} KB, ignored")])
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
-        return Sidecar(path.name, problems=[_problem(path.name, None,
-                                                     f"cannot be read ({exc.strerror})")])
+        return Sidecar(problems=[_problem(path.name, None, f"cannot be read ({exc.strerror})")])
     return parse_sidecar(path.name, raw)
 
 
@@ -76,15 +74,15 @@ def parse_sidecar(name: str, raw: bytes) -> Sidecar:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        return Sidecar(name, problems=[_problem(name, None, "not UTF-8, ignored")])
+        return Sidecar(problems=[_problem(name, None, "not UTF-8, ignored")])
     except ValueError as exc:
         reason = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}; ignored"
-        return Sidecar(name, problems=[_problem(name, None, reason)])
+        return Sidecar(problems=[_problem(name, None, reason)])
     if not isinstance(data, dict):
-        return Sidecar(name, problems=[_problem(name, None, "not a JSON object, ignored")])
+        return Sidecar(problems=[_problem(name, None, "not a JSON object, ignored")])
     values, errors = validate_fields(data)
     problems = [_problem(name, key, reason) for key, reason in errors.items()]
-    return Sidecar(name, url=values.pop("url", None), fetched=values.pop("fetched", None),
+    return Sidecar(url=values.pop("url", None), fetched=values.pop("fetched", None),
                    overrides=values, problems=problems)
 
 
