@@ -141,6 +141,8 @@ def test_compare_lists_questions_and_answers_one(index_dir):
                          "--index", str(index_dir)).stdout)
     assert [q["number"] for q in one["questions"]] == [2]
     assert [d["municipality"] for d in one["documents"]] == ["Roskilde"]
+    unknown = cli("compare", "--question", "999", "--index", str(index_dir))
+    assert unknown.returncode == 1 and "no question '999'" in unknown.stderr
 
 
 def test_malformed_query_on_the_cli_explains_itself(index_dir):

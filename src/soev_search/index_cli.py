@@ -14,9 +14,10 @@ from tqdm import tqdm
 
 from soev_search import settings
 from soev_search.document import Skipped
+from soev_search.errors import SoevError
 from soev_search.filters import FACETS, FILTERS
 from soev_search.index import BuildReport, UpdateReport, rebuild, update
-from soev_search.questionnaire import Comparison, column_label, compare
+from soev_search.questionnaire import Comparison, column_label, compare, find_question
 from soev_search.results import SearchRequest, SearchResult
 from soev_search.search import SearchEngine
 
@@ -75,6 +76,9 @@ def run_stats(args: argparse.Namespace) -> int:
 def run_compare(args: argparse.Namespace) -> int:
     engine = SearchEngine(settings.load(index=args.index).index)
     comparison = compare(engine.documents(), args.municipality, args.question)
+    if args.question is not None and find_question(comparison.questions, args.question) is None:
+        raise SoevError(f"no question {args.question!r}: give a number from 1 to "
+                        f"{len(comparison.questions)} or a slug (see soev-index compare --json)")
     if args.json:
         data = comparison.to_dict(only_selected=args.question is not None)
         print(json.dumps(data, ensure_ascii=False, indent=2))

@@ -13,7 +13,7 @@ from soev_search.document import DOCTYPES, FIGURE_KEYS
 from soev_search.filters import FACETS, FILTERS
 from soev_search.ingest.sidecar import OVERRIDABLE
 from soev_search.results import DEFAULT_PER_PAGE
-from soev_search.web.params import SORT_ORDERS
+from soev_search.web.params import DEFAULT_COMPLETIONS, MAX_COMPLETIONS, SORT_ORDERS
 
 
 def _array(items: dict[str, Any]) -> dict[str, Any]:
@@ -186,7 +186,8 @@ def _paths() -> dict[str, Any]:
                 {"name": "q", "in": "query", "required": False,
                  "schema": {"type": "string", "maxLength": limits.max_query_chars}},
                 {"name": "limit", "in": "query", "required": False,
-                 "schema": {"type": "integer", "minimum": 1, "maximum": 10, "default": 8}},
+                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_COMPLETIONS,
+                            "default": DEFAULT_COMPLETIONS}},
             ],
             "responses": {"200": _json({"type": "object", "properties": {
                 "query": {"type": "string"}, "suggestions": _array({"type": "string"})}}),
