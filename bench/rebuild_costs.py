@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         spool = _SpoolWriter(folder / "spool.pickle")
         rows["spool (fields, packed document, counts)"] = per_document_ms(
             lambda: [spool.add(d) for d in docs], len(docs))
-        spool.finish({}, [])
+        spool.finish({}, [], [])
         for name, build in (("index, ours (add + commit)", index_ours),
                             ("index, plain Whoosh (add + commit)", index_plain)):
             target = folder / name.split(",")[1].strip().split()[0]

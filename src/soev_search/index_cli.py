@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from soev_search import settings
 from soev_search.document import Skipped
-from soev_search.index import BuildReport, rebuild, update
+from soev_search.index import BuildReport, UpdateReport, rebuild, update
 
 STAGE_NAMES = {"ingest": "Reading files", "index": "Indexing", "update": "Updating"}
 # Plain progress lines (not a terminal): at most one per this many seconds per stage.
@@ -30,9 +30,7 @@ def run_update(args: argparse.Namespace) -> int:
     config = settings.load(corpus=args.corpus, index=args.index, workers=args.workers)
     with Progress(sys.stderr) as progress:
         report = update(config.corpus, config.index, progress=progress, workers=config.workers)
-    print(f"Added {report.added}, changed {report.changed}, deleted {report.deleted}, "
-          f"skipped {len(report.skipped)} in {report.seconds:.1f} s")
-    _print_skipped(report.skipped, sys.stdout)
+    print_update_report(report, sys.stdout)
     return 0
 
 
@@ -78,8 +76,22 @@ def print_build_report(report: BuildReport, out: TextIO) -> None:
     print(f"Indexed {report.indexed} documents, skipped {len(report.skipped)} "
           f"in {report.seconds:.1f} s", file=out, flush=True)
     _print_skipped(report.skipped, out)
+    _print_warnings(report.warnings, out)
+
+
+def print_update_report(report: UpdateReport, out: TextIO, prefix: str = "") -> None:
+    print(f"{prefix}Added {report.added}, changed {report.changed}, deleted {report.deleted}, "
+          f"skipped {len(report.skipped)} in {report.seconds:.1f} s", file=out, flush=True)
+    _print_skipped(report.skipped, out)
+    _print_warnings(report.warnings, out)
 
 
 def _print_skipped(skipped: list[Skipped], out: TextIO) -> None:
     for item in skipped:
         print(f"  skipped {item.path}: {item.reason}", file=out, flush=True)
+
+
+def _print_warnings(warnings: list[Skipped], out: TextIO) -> None:
+    """Sidecar problems: the document is indexed, without the fields that were wrong."""
+    for item in warnings:
+        print(f"  warning {item.path}: {item.reason}", file=out, flush=True)

@@ -113,6 +113,8 @@ def _print_result(result: SearchResult, bold: bool) -> None:
         about = " · ".join(str(v) for v in (hit.municipality, hit.date or hit.year,
                                                hit.doctype, hit.language) if v)
         print(f"\n{number}. {hit.title}\n   [{about}] id={hit.id} score={hit.score}")
+        if hit.url:
+            print(f"   {hit.url}")
         snippet = _MARK.sub(lambda m: marks[m.group() == "</mark>"], hit.snippet)
         print(f"   {html.unescape(snippet)}")
     for name in FACETS:
