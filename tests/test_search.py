@@ -56,9 +56,10 @@ def engine(tmp_path_factory) -> SearchEngine:
 
 
 def ids(engine: SearchEngine, query: str, **filters) -> set[str]:
+    """The documents matching the whole query (relaxed matches, ranked after them, left out)."""
     result = engine.search(SearchRequest(query=query, per_page=100, **filters))
     assert result.total == len(result.hits)
-    return {hit.id for hit in result.hits}
+    return {hit.id for hit in result.hits[:result.exact_total]}
 
 
 def marked(snippet: str) -> list[str]:

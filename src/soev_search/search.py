@@ -41,6 +41,12 @@ from soev_search.query import (
     Word,
     parse,
 )
+from soev_search.relaxed import (
+    NOTICE_RELAXED,
+    matched_clauses,
+    minimum_should_match,
+    relaxation,
+)
 from soev_search.results import FACETS, FacetValue, Hit, SearchRequest, SearchResult
 from soev_search.schema import FACET_FIELDS, load_vocabulary, open_index, unpack_document
 from soev_search.spelling import SpellingWords
@@ -254,6 +260,11 @@ class _Generation:
         self._rankings.put(key, (hits, complete))
         return hits[:limit]
 
+    def rank(self, searcher: Searcher, query: wq.Query, allowed: set[int],
+             limit: int | None) -> list[tuple[int, float]]:
+        """The best `limit` of `allowed` by the query's score (relaxed matches; uncached)."""
+        return self._rank(searcher, query, allowed, limit)
+
     @staticmethod
     def _rank(searcher: Searcher, query: wq.Query, allowed: set[int] | None,
               depth: int | None) -> list[tuple[int, float]]:
@@ -353,6 +364,46 @@ class _Search:
         self.matched = None if self.query is None else generation.matches(searcher, self.query)
         docnums = generation.alive if self.matched is None else self.matched
         self.matching, self.counts = generation.count(docnums, request)
+        # The documents matching all the words; self.matching adds relaxed ones, if any.
+        self.exact = self.matching
+        self.relaxed: dict[int, list[int]] = {}  # words matched → relaxed docnums
+        self.relaxed_scoring: wq.Query | None = None
+        # A query already searched otherwise than written (parsed.notice) is not relaxed too.
+        if (self.matched is not None and parsed.notice is None
+                and len(self.exact) < _page_size(request)):
+            self._relax()
+
+    def _relax(self) -> None:
+        """Add the documents matching most (not all) of the words, when the query allows."""
+        plan = relaxation(self.tree)
+        if plan is None:
+            return
+        compiler = _Compiler(self.generation)
+        clauses = [q for q in map(compiler.compile, plan.clauses) if q is not None]
+        if len(clauses) < 2:
+            return
+        minimum = minimum_should_match(len(clauses))
+        matched = matched_clauses(self.generation.matches(self.searcher, clause)
+                                  for clause in clauses)
+        candidates = {docnum for docnum, count in matched.items() if count >= minimum}
+        candidates.difference_update(self.matched)
+        excluded = [q for q in map(compiler.compile, plan.excluded) if q is not None]
+        if excluded:
+            candidates.difference_update(self.generation.matches(self.searcher, wq.Or(excluded)))
+        required = self._with_filters(None)
+        if required is not None:
+            candidates.intersection_update(self.generation.matches(self.searcher, required))
+        if not candidates:
+            return
+        self.matching, self.counts = self.generation.count(
+            sorted(candidates.union(self.matched)), self.request)
+        exact = set(self.exact)
+        for docnum in self.matching:
+            if docnum not in exact:
+                self.relaxed.setdefault(matched[docnum], []).append(docnum)
+        self.relaxed_scoring = wq.Or(clauses)
+        if self.relaxed:
+            self.notice = NOTICE_RELAXED
 
     def _with_filters(self, compiled: wq.Query | None) -> wq.Query | None:
         """mentions and source filter like the query itself (they are not counted facets)."""
@@ -366,20 +417,38 @@ class _Search:
         return wq.And([*([compiled] if compiled is not None else [wq.Every()]), *extra])
 
     def ordered(self, limit: int | None = None) -> list[tuple[int, float]]:
-        """(docnum, score) of the first `limit` matching documents, best or newest first."""
+        """(docnum, score) of the first `limit` matching documents, best or newest first:
+        the documents matching all the words, then those matching most of them."""
+        hits = self._ordered_exact(limit)
+        for count in sorted(self.relaxed, reverse=True):
+            wanted = None if limit is None else limit - len(hits)
+            if wanted is not None and wanted <= 0:
+                break
+            hits += self._ordered_among(self.relaxed[count], wanted)
+        return hits
+
+    def _ordered_among(self, docnums: list[int], limit: int | None) -> list[tuple[int, float]]:
+        if self.request.sort == "date" or self.relaxed_scoring is None:
+            return self._newest(docnums, limit)
+        return self.generation.rank(self.searcher, self.relaxed_scoring, set(docnums), limit)
+
+    def _newest(self, docnums: list[int], limit: int | None) -> list[tuple[int, float]]:
+        rank = self.generation.date_rank.__getitem__
+        newest = (sorted(docnums, key=rank) if limit is None
+                  else heapq.nsmallest(limit, docnums, key=rank))
+        return [(docnum, 0.0) for docnum in newest]
+
+    def _ordered_exact(self, limit: int | None) -> list[tuple[int, float]]:
         if self.query is None or self.request.sort == "date" or not _has_scoring(self.tree):
-            rank = self.generation.date_rank.__getitem__
-            newest = (sorted(self.matching, key=rank) if limit is None
-                      else heapq.nsmallest(limit, self.matching, key=rank))
-            return [(docnum, 0.0) for docnum in newest]
-        filtered = len(self.matching) < len(self.matched)
+            return self._newest(self.exact, limit)
+        filtered = len(self.exact) < len(self.matched)
         filters = tuple((name, tuple(sorted(map(str, getattr(self.request, name)))))
                         for name in FACET_FIELDS) if filtered else ()
         return self.generation.ranked(self.searcher, self.query,
-                                      set(self.matching) if filtered else None, filters, limit)
+                                      set(self.exact) if filtered else None, filters, limit)
 
     def result(self) -> SearchResult:
-        per_page = max(1, min(self.request.per_page, MAX_PER_PAGE))
+        per_page = _page_size(self.request)
         page = max(1, self.request.page)
         start = (page - 1) * per_page
         page_hits = self.ordered(limit=start + per_page)[start:]
@@ -387,6 +456,8 @@ class _Search:
         return SearchResult(
             query=self.request.query,
             total=len(self.matching),
+            relaxed=bool(self.relaxed),
+            exact_total=len(self.exact),
             page=page,
             per_page=per_page,
             hits=[self._hit(docnum, score, highlighter) for docnum, score in page_hits],
@@ -604,6 +675,10 @@ def _has_scoring(tree: Node | None) -> bool:
     return any(isinstance(n, Word | Phrase | Prefix)
                or (isinstance(n, Field) and n.name in ("title", "text", "sections"))
                for n in _positive_leaves(tree))
+
+
+def _page_size(request: SearchRequest) -> int:
+    return max(1, min(request.per_page, MAX_PER_PAGE))
 
 
 def _facet_values(name: str, counts: Counter[str], active: tuple) -> list[FacetValue]:
