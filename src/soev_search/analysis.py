@@ -9,12 +9,14 @@ The parts come from a vocabulary learned from the corpus (`Vocabulary`), never f
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib.resources import files
 
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
@@ -29,11 +31,15 @@ MIN_PART = 4
 MIN_PART_COUNT = 2
 # Danish joins compound parts with nothing, -s- or -e- ("partnerskab-s-aftale", "børn-e-have").
 LINKING_LETTERS = ("", "s", "e")
-# Derivational endings that are also words: "partner|skab" is no compound of "skab".
-NOT_PARTS = frozenset({"skab", "else", "ende", "inde", "ning", "lige", "agtig"})
+# Derivational endings that are also words: "partner|skab" is no compound of "skab", nor
+# "deporte|ring" of "ring" or "sekund|ært" of "ært".
+NOT_PARTS = frozenset({"skab", "else", "ende", "inde", "ning", "lige", "agtig",
+                       "ring", "ling", "ener", "aner", "gend", "aert"})
 # Compounds with more parts than this, or longer than this, are left whole (bounds the work).
 MAX_PARTS = 4
 MAX_COMPOUND = 40
+# Package data: Danish stems that are compound parts even when the corpus never uses them alone.
+LEXICON_FILE = "lexicon.tsv"
 # Distinct raw word forms whose analysis a DanishAnalyzer remembers (a few tens of MB at most).
 PIECE_CACHE_SIZE = 500_000
 
@@ -72,15 +78,52 @@ _snowball = stemmer_for_language("da")
 
 @lru_cache(maxsize=200_000)
 def stem(folded: str) -> str:
-    """Snowball Danish, plus "-hed" once more so "virksomhedernes" meets "virksomhed"."""
+    """The word's stem family: `base_stem`, with an adjective in -isk joined to its noun
+    ("socialøkonomiske" → "socialøkonomi", "politisk" → "politik") when the lexicon knows it."""
     if folded in PROPER_NAMES:
         return folded
     if folded.endswith("s") and folded[:-1] in PROPER_NAMES:  # genitive: "Aalborgs"
         return folded[:-1]
+    return _family(base_stem(folded))
+
+
+def base_stem(folded: str) -> str:
+    """Snowball Danish, plus "-hed" once more so "virksomhedernes" meets "virksomhed", and a
+    final -s once more so "indsatsen" (→ "indsats") meets "indsats" (→ "indsat")."""
     stemmed = _snowball(folded)
+    if stemmed != folded and stemmed.endswith("s") and _snowball(stemmed) == stemmed[:-1]:
+        stemmed = stemmed[:-1]
     if stemmed.endswith("hed") and len(stemmed) - 3 >= MIN_PART:
         stemmed = stemmed[:-3]
     return stemmed
+
+
+# A noun must end in a lexicon word at least this long to take in its -isk adjective.
+MIN_FAMILY_TAIL = 5
+
+
+def _family(stemmed: str) -> str:
+    """"-isk" adjectives are derived from nouns in -i ("økonomi") or -ik ("politik"); the
+    noun whose ending the lexicon knows (the more frequent, if both) stands for the family."""
+    if not stemmed.endswith("isk") or len(stemmed) < MIN_FAMILY_TAIL + 1:
+        return stemmed
+    counts = lexicon()
+    best, best_count = stemmed, 0
+    for noun in (stemmed[:-2], stemmed[:-3] + "ik"):
+        count = max((counts.get(noun[start:], 0)
+                     for start in range(len(noun) - MIN_FAMILY_TAIL + 1)), default=0)
+        if count > best_count:
+            best, best_count = noun, count
+    return best
+
+
+@cache
+def lexicon() -> dict[str, int]:
+    """The shipped Danish lexicon: stem → how often it occurs in running text (see
+    scripts/build_lexicon.py for its sources and licences)."""
+    text = files("soev_search").joinpath("data", LEXICON_FILE).read_text(encoding="utf-8")
+    entries = (line.split("\t") for line in text.splitlines() if line)
+    return {entry[0]: int(entry[1]) for entry in entries}
 
 
 def normalize(word: str) -> str:
@@ -125,7 +168,14 @@ class Vocabulary:
 
     @classmethod
     def learn(cls, counts: Counter[str], min_count: int = MIN_PART_COUNT) -> Vocabulary:
-        return cls(word for word, count in counts.items() if count >= min_count)
+        """The shipped lexicon's stems merged with those the corpus uses often enough."""
+        learned = (word for word, count in counts.items() if count >= min_count)
+        return cls(itertools.chain(cls.lexicon().stems, learned))
+
+    @classmethod
+    def lexicon(cls) -> Vocabulary:
+        """The shipped lexicon alone (what is known before any corpus is seen)."""
+        return cls(stem(word) for word in lexicon())
 
     def __len__(self) -> int:
         return len(self.stems)
@@ -209,7 +259,7 @@ class DanishAnalyzer:
     """Text → terms. `index=True` adds compound parts and joined hyphenated words."""
 
     def __init__(self, vocabulary: Vocabulary | None = None) -> None:
-        self.decompounder = Decompounder(vocabulary or Vocabulary())
+        self.decompounder = Decompounder(vocabulary or Vocabulary.lexicon())
         self.word_terms = lru_cache(maxsize=200_000)(self._word_terms)
         # Raw piece → its terms: words follow Zipf's law, so after a few documents nearly
         # every piece is a dictionary hit instead of fold + stop check + stem + split.
