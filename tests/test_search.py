@@ -80,7 +80,8 @@ def test_plural_and_definite_forms_find_the_singular(engine):
 @pytest.mark.parametrize("spelling", ["socialoekonomi", "socialokonomi", "SOCIALØKONOMI",
                                       "socialøkonomi"])
 def test_every_spelling_of_socialoekonomi_finds_the_same(engine, spelling):
-    assert ids(engine, spelling) == {"aalborg", "roskilde"}
+    # "Socialøkonomiske" (english) is of the same stem family.
+    assert ids(engine, spelling) == {"aalborg", "roskilde", "english"}
 
 
 @pytest.mark.parametrize(("part", "expected"), [
