@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "soev_search"
 # Lowest first. A module may import its own layer and those below. Prefixes match packages.
 LAYERS = (
     ("errors", "document", "municipalities", "config", "settings", "cache"),
-    ("analysis", "filters", "store", "ingest"),
+    ("analysis", "synonyms", "filters", "store", "ingest"),
     ("query", "relaxed", "results", "spelling", "highlight", "schema", "questionnaire"),
     ("index", "whoosh_andnot", "whoosh_query", "whoosh_facets", "whoosh_suggest",
      "whoosh_build", "whoosh_engine"),

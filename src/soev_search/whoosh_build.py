@@ -23,6 +23,7 @@ from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS
 from soev_search.schema import load_vocabulary, open_index, unpack_document
 from soev_search.spelling import Completions, SpellingWords
 from soev_search.store import BUILD_INFO, REBUILD_HINT, read_json
+from soev_search.synonyms import SynonymsFile
 from soev_search.whoosh_facets import FacetColumns
 from soev_search.whoosh_query import is_costly
 
@@ -42,6 +43,7 @@ class OpenBuild:
         self.info: dict[str, Any] = read_json(build / BUILD_INFO)
         self.analyzer = DanishAnalyzer(load_vocabulary(build))
         self.index = open_index(build, self.analyzer.decompounder.vocabulary)
+        self.synonyms = SynonymsFile(lambda text: self.analyzer.terms(text, index=False))
         self._pool: list[Searcher] = []
         self._pool_lock = threading.Lock()
         self._retired = False

@@ -130,7 +130,8 @@ class _Search:
         parsed = parse(request.query)
         self.tree = parsed.tree
         self.notice = parsed.notice
-        self.compiler = QueryCompiler(build.analyzer, build.facets.resolve, KEYWORD_FILTERS)
+        self.compiler = QueryCompiler(build.analyzer, build.facets.resolve, KEYWORD_FILTERS,
+                                      build.synonyms.current())
         self.query = self.compiler.compile(self.tree)
         if self.tree is not None and self.query is None and self.notice is None:
             self.notice = NOTICE_ONLY_COMMON_WORDS
