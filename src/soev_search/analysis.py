@@ -88,10 +88,12 @@ def stem(folded: str) -> str:
 
 
 def base_stem(folded: str) -> str:
-    """Snowball Danish, plus "-hed" once more so "virksomhedernes" meets "virksomhed", and a
-    final -s once more so "indsatsen" (→ "indsats") meets "indsats" (→ "indsat")."""
+    """Snowball Danish, plus "-hed" once more so "virksomhedernes" meets "virksomhed". Snowball
+    removes one ending, so an inflected form can keep a letter that the bare word loses
+    ("indsatsen" → "indsats" but "indsats" → "indsat", "caféen" → "cafe" but "café" → "caf"):
+    that final -s or -e goes too, as it does from the bare word."""
     stemmed = _snowball(folded)
-    if stemmed != folded and stemmed.endswith("s") and _snowball(stemmed) == stemmed[:-1]:
+    if stemmed != folded and stemmed[-1:] in ("s", "e") and _snowball(stemmed) == stemmed[:-1]:
         stemmed = stemmed[:-1]
     if stemmed.endswith("hed") and len(stemmed) - 3 >= MIN_PART:
         stemmed = stemmed[:-3]
