@@ -8,7 +8,9 @@ A stem is kept when it is the stem of a lower-case base word of Debian's Danish 
 dictionary (Stavekontrolden, LGPL-2.1/GPL-2/MPL-1.1) and words with that stem occur at least
 MIN_EUROPARL times in the Europarl Danish sentences (no copyright restrictions): the dictionary
 says it is a Danish word, the running text that it is a common one (rare dictionary words such
-as "ling" would otherwise be split out of "betaling"). Each line is "stem<TAB>count".
+as "ling" would otherwise be split out of "betaling"). Stems that occur at least FREQUENT times
+in Europarl are kept too: the dictionary lists base words, and derivations it makes by affix
+rules ("beskæftigelse" from "beskæftige") stem differently. Each line is "stem<TAB>count".
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from soev_search.analysis import (
 )
 
 MIN_EUROPARL = 3
+FREQUENT = 50
 
 
 def dictionary_stems(dic: Path) -> set[str]:
@@ -58,7 +61,9 @@ def text_counts(sentences: Path) -> Counter[str]:
 def main(dic: str, sentences: str, out: str) -> None:
     stems = dictionary_stems(Path(dic))
     counts = text_counts(Path(sentences))
-    kept = sorted(s for s in stems if counts[s] >= MIN_EUROPARL)
+    frequent = {s for s, count in counts.items() if count >= FREQUENT and len(s) >= MIN_PART
+                and s.isalpha() and s not in NOT_PARTS and s not in STOP_WORDS}
+    kept = sorted({s for s in stems if counts[s] >= MIN_EUROPARL} | frequent)
     Path(out).write_text("".join(f"{s}\t{counts[s]}\n" for s in kept), encoding="utf-8")
     print(f"{len(stems)} dictionary stems, {len(kept)} kept in {out}")
 

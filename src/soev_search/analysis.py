@@ -106,16 +106,19 @@ MIN_FAMILY_TAIL = 5
 
 def _family(stemmed: str) -> str:
     """"-isk" adjectives are derived from nouns in -i ("økonomi") or -ik ("politik"); the
-    noun whose ending the lexicon knows (the more frequent, if both) stands for the family."""
+    noun that ends in the longer lexicon word (the more frequent, if as long) stands for the
+    family: "økologisk" → "økologi", not "øko|logik"."""
     if not stemmed.endswith("isk") or len(stemmed) < MIN_FAMILY_TAIL + 1:
         return stemmed
-    counts = lexicon()
-    best, best_count = stemmed, 0
+    known = lexicon()
+    best, best_tail = stemmed, (0, 0)
     for noun in (stemmed[:-2], stemmed[:-3] + "ik"):
-        count = max((counts.get(noun[start:], 0)
-                     for start in range(len(noun) - MIN_FAMILY_TAIL + 1)), default=0)
-        if count > best_count:
-            best, best_count = noun, count
+        # The longest lexicon word the noun ends in, and its frequency.
+        tail = next(((len(noun) - start, known[noun[start:]])
+                     for start in range(len(noun) - MIN_FAMILY_TAIL + 1)
+                     if noun[start:] in known), (0, 0))
+        if tail > best_tail:
+            best, best_tail = noun, tail
     return best
 
 
@@ -177,7 +180,7 @@ class Vocabulary:
     @classmethod
     def lexicon(cls) -> Vocabulary:
         """The shipped lexicon alone (what is known before any corpus is seen)."""
-        return cls(stem(word) for word in lexicon())
+        return cls(map(_family, lexicon()))  # its entries are base stems already
 
     def __len__(self) -> int:
         return len(self.stems)
