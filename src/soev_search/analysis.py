@@ -32,9 +32,9 @@ MIN_PART_COUNT = 2
 # Danish joins compound parts with nothing, -s- or -e- ("partnerskab-s-aftale", "børn-e-have").
 LINKING_LETTERS = ("", "s", "e")
 # Derivational endings that are also words: "partner|skab" is no compound of "skab", nor
-# "deporte|ring" of "ring" or "sekund|ært" of "ært".
+# "deporte|ring" of "ring", "sekund|ært" of "ært" or "arbejd|sløs" (arbejd-s-løs) of "sløs".
 NOT_PARTS = frozenset({"skab", "else", "ende", "inde", "ning", "lige", "agtig",
-                       "ring", "ling", "ener", "aner", "gend", "aert"})
+                       "ring", "ling", "ener", "aner", "gend", "aert", "slos"})
 # Compounds with more parts than this, or longer than this, are left whole (bounds the work).
 MAX_PARTS = 4
 MAX_COMPOUND = 40
