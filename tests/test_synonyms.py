@@ -142,3 +142,16 @@ def test_unreadable_synonyms_are_one_clear_cli_error(tmp_path: Path, monkeypatch
     corpus.mkdir()
     (corpus / "a.txt").write_text("Titel\n\nEn kantine.", encoding="utf-8")
     assert main(["rebuild", "--corpus", str(corpus), "--index", str(tmp_path / "ix")]) != 0
+
+
+@pytest.mark.parametrize(("query", "doc_id", "marked"), [
+    ("SØV", "long", ["socialøkonomisk", "virksomhed"]),
+    ("socialøkonomiske virksomheder", "soev", ["SØV"]),
+    ("flexjob", "fleks", ["Fleksjobordningen"]),  # the compound holding the synonym
+])
+def test_snippets_mark_the_synonyms_searched(engine, query, doc_id, marked):
+    import re
+
+    result = engine.search(SearchRequest(query, per_page=100))
+    snippet = next(hit.snippet for hit in result.hits if hit.id == doc_id)
+    assert re.findall(r"<mark>(.*?)</mark>", snippet) == marked

@@ -84,7 +84,9 @@ class WhooshEngine:
         return [f"{lead}{word}" for word in words]
 
     def mark(self, text: str, query: str) -> str:
-        return highlighter_for(self._current().analyzer, parse(query).tree).mark(text)
+        build = self._current()
+        return highlighter_for(build.analyzer, parse(query).tree,
+                               build.synonyms.current()).mark(text)
 
     def stats(self) -> dict[str, Any]:
         build = self._current()
@@ -224,7 +226,7 @@ class _Search:
         page = max(1, self.request.page)
         start = (page - 1) * per_page
         page_hits = self.ordered(limit=start + per_page)[start:]
-        highlighter = highlighter_for(self.build.analyzer, self.tree)
+        highlighter = highlighter_for(self.build.analyzer, self.tree, self.compiler.synonyms)
         suggester = Suggester(self.build.analyzer, self.searcher.reader(), self.build.spelling)
         return SearchResult(
             query=self.request.query,
