@@ -17,17 +17,17 @@ changes, so an edit takes effect without a rebuild).
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
+from soev_search import settings
 from soev_search.analysis import WORD_RE
 from soev_search.errors import SoevError
 
-ENVIRONMENT = "SOEV_SYNONYMS"
+ENVIRONMENT = settings.Settings.env_name("synonyms")
 SHIPPED = "synonyms.txt"
 
 # text → its query terms (DanishAnalyzer.terms with index=False)
@@ -91,8 +91,7 @@ def synonym_words() -> set[str]:
 
 def synonyms_path() -> Path | None:
     """The operator's file ($SOEV_SYNONYMS), or None for the shipped one."""
-    configured = os.environ.get(ENVIRONMENT)
-    return Path(configured) if configured else None
+    return settings.current().synonyms
 
 
 def read_synonyms_text(path: Path | None) -> str:

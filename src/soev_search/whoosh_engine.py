@@ -19,6 +19,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from soev_search import settings
 from soev_search.analysis import normalize
 from soev_search.document import Document
 from soev_search.filters import COLUMN_FILTERS, FACETS, KEYWORD_FILTERS
@@ -31,13 +32,12 @@ from soev_search.relaxed import (
     relaxation,
 )
 from soev_search.results import FacetValue, Hit, SearchRequest, SearchResult
-from soev_search.store import current_build, pointer_stamp, size_on_disk
+from soev_search.store import pointer_stamp, readable_build, size_on_disk
 from soev_search.whoosh_build import OpenBuild
 from soev_search.whoosh_facets import facet_values
 from soev_search.whoosh_query import QueryCompiler
 from soev_search.whoosh_suggest import Suggester
 
-MAX_PER_PAGE = 100
 NOTICE_ONLY_COMMON_WORDS = (
     "Søgningen bestod kun af meget almindelige ord; alle dokumenter vises."
 )
@@ -88,6 +88,13 @@ class WhooshEngine:
         return highlighter_for(build.analyzer, parse(query).tree,
                                build.synonyms.current()).mark(text)
 
+    def build_id(self) -> str:
+        """Names the build being served; changes with every rebuild and update."""
+        return self._current().build.name
+
+    def document_count(self) -> int:
+        return len(self._current().facets.alive)
+
     def stats(self) -> dict[str, Any]:
         build = self._current()
         counts = build.facets.count(build.facets.alive, SearchRequest())[1]
@@ -112,10 +119,10 @@ class WhooshEngine:
         with self._lock:
             if self._open is not None and stamp == self._stamp:
                 return self._open
-            build = current_build(self.index_dir)
+            build, info = readable_build(self.index_dir)
             old = self._open
             if old is None or old.build != build:
-                self._open = OpenBuild(build)
+                self._open = OpenBuild(build, info)
                 if old is not None:
                     old.retire()
             self._stamp = stamp
@@ -262,4 +269,4 @@ class _Search:
 
 
 def _page_size(request: SearchRequest) -> int:
-    return max(1, min(request.per_page, MAX_PER_PAGE))
+    return max(1, min(request.per_page, settings.current().max_per_page))
