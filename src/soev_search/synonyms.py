@@ -40,6 +40,8 @@ class Synonyms:
     alternatives: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     # Lines that were left out, with the reason ("line 3: only one entry").
     problems: tuple[str, ...] = ()
+    # Terms in the longest entry (how far a query is scanned for a multi-word entry).
+    longest: int = 0
 
     @classmethod
     def parse(cls, text: str, analyse: Analyse) -> Synonyms:
@@ -60,12 +62,7 @@ class Synonyms:
                 known.extend(entry for other, entry in keyed.items()
                              if other != key and entry not in known)
         return cls({key: tuple(entries) for key, entries in alternatives.items()},
-                   tuple(problems))
-
-    @property
-    def longest(self) -> int:
-        """Terms in the longest entry (how far a query is scanned for a multi-word entry)."""
-        return max(map(len, self.alternatives), default=0)
+                   tuple(problems), max(map(len, alternatives), default=0))
 
     def of(self, terms: Iterable[str]) -> tuple[str, ...]:
         """The other entries of the groups whose entry is exactly these terms."""

@@ -93,10 +93,10 @@ class QueryCompiler:
             if size:
                 run = nodes[at:at + size]
                 together = [q for q in map(self.compile, run) if q is not None]
-                others = self.synonyms.of(self._terms_of(run))
-                compiled.append(wq.Or([wq.And(together),
-                                       *(self._words(other, DEFAULT_FIELDS)
-                                         for other in others)]))
+                others = [q for q in (self._words(other, DEFAULT_FIELDS)
+                                      for other in self.synonyms.of(self._terms_of(run)))
+                          if q is not None]
+                compiled.append(wq.Or([wq.And(together), *others]))
                 at += size
             else:
                 compiled.append(self.compile(nodes[at]))
