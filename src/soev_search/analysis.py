@@ -2,9 +2,10 @@
 
 A word becomes a term in four steps: lower-case; fold to one spelling (so ``socialøkonomi``,
 ``socialoekonomi``, ``socialokonomi`` and ``SOCIALØKONOMI`` meet); drop stop words; Snowball
-Danish stemming. At index time a compound word also yields its parts (``partnerskabsaftalens``
+Danish stemming with stem families (``socialøkonomiske`` → ``socialøkonomi``). At index time a compound word also yields its parts (``partnerskabsaftalens``
 → ``partnerskab``, ``aftal``) at its own position, so a search for a part finds the compound.
-The parts come from a vocabulary learned from the corpus (`Vocabulary`), never from guesses.
+The parts come from a vocabulary (`Vocabulary`): a shipped Danish lexicon merged with the words
+the corpus uses on their own, never from guesses.
 """
 
 from __future__ import annotations
@@ -131,6 +132,11 @@ def lexicon() -> dict[str, int]:
     return {entry[0]: int(entry[1]) for entry in entries}
 
 
+@cache
+def _lexicon_stems() -> frozenset[str]:
+    return frozenset(map(_family, lexicon()))  # its entries are base stems already
+
+
 def normalize(word: str) -> str:
     """The term one word (without hyphens) becomes, before the stop-word check."""
     return fold(word.lower())
@@ -180,7 +186,7 @@ class Vocabulary:
     @classmethod
     def lexicon(cls) -> Vocabulary:
         """The shipped lexicon alone (what is known before any corpus is seen)."""
-        return cls(map(_family, lexicon()))  # its entries are base stems already
+        return cls(_lexicon_stems())
 
     def __len__(self) -> int:
         return len(self.stems)
@@ -264,7 +270,8 @@ class DanishAnalyzer:
     """Text → terms. `index=True` adds compound parts and joined hyphenated words."""
 
     def __init__(self, vocabulary: Vocabulary | None = None) -> None:
-        self.decompounder = Decompounder(vocabulary or Vocabulary.lexicon())
+        self.decompounder = Decompounder(
+            Vocabulary.lexicon() if vocabulary is None else vocabulary)
         self.word_terms = lru_cache(maxsize=200_000)(self._word_terms)
         # Raw piece → its terms: words follow Zipf's law, so after a few documents nearly
         # every piece is a dictionary hit instead of fold + stop check + stem + split.
