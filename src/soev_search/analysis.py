@@ -2,10 +2,11 @@
 
 A word becomes a term in four steps: lower-case; fold to one spelling (so ``socialøkonomi``,
 ``socialoekonomi``, ``socialokonomi`` and ``SOCIALØKONOMI`` meet); drop stop words; Snowball
-Danish stemming with stem families (``socialøkonomiske`` → ``socialøkonomi``). At index time a compound word also yields its parts (``partnerskabsaftalens``
-→ ``partnerskab``, ``aftal``) at its own position, so a search for a part finds the compound.
-The parts come from a vocabulary (`Vocabulary`): a shipped Danish lexicon merged with the words
-the corpus uses on their own, never from guesses.
+Danish stemming with stem families (``socialøkonomiske`` → ``socialøkonomi``). At index time
+a compound word also yields its parts (``partnerskabsaftalens`` → ``partnerskab``, ``aftal``)
+at its own position, so a search for a part finds the compound. The parts come from a
+vocabulary (`Vocabulary`): a shipped Danish lexicon merged with the words the corpus uses on
+their own, never from guesses.
 """
 
 from __future__ import annotations
