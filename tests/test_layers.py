@@ -16,11 +16,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "soev_search"
 LAYERS = (
     ("errors", "document", "municipalities", "settings", "cache"),
     ("analysis", "synonyms", "filters", "store", "ingest"),
-    ("query", "relaxed", "results", "spelling", "highlight", "schema", "questionnaire"),
+    ("query", "relaxed", "results", "spelling", "highlight", "schema", "questionnaire", "fetch"),
     ("index", "whoosh_andnot", "whoosh_query", "whoosh_facets", "whoosh_suggest",
-     "whoosh_build", "whoosh_engine"),
+     "whoosh_build", "whoosh_engine", "watch"),
     ("search",),
-    ("index_cli", "cli", "web"),
+    ("index_cli", "cli", "operator_cli", "web"),
 )
 
 
