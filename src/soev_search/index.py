@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from soev_search import ingest, settings
-from soev_search.analysis import Vocabulary, part_counts, raw_words
+from soev_search.analysis import MIN_PART_COUNT, Vocabulary, part_counts, raw_words
 from soev_search.document import Document, Skipped
 from soev_search.errors import IndexUnavailable, SoevError
 from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS
@@ -67,6 +67,7 @@ from soev_search.store import (
     write_json,
     writer_lock,
 )
+from soev_search.synonyms import synonym_words
 from soev_search.whoosh_facets import FacetColumns
 
 MANIFEST = "manifest.json"
@@ -239,6 +240,8 @@ def _build(index_dir: Path, spool: Callable[[Path], Iterator[Spooled]],
         spelling.merge(chunk.surface)
         chunk.words = chunk.surface = Counter()  # counted; free the memory
         chunks.append(chunk)
+    # The synonyms' words are compound parts too: "flexjob" finds "fleksjobordningen".
+    word_counts.update(dict.fromkeys(synonym_words(), MIN_PART_COUNT))
     vocabulary = Vocabulary.learn(part_counts(word_counts))
     del word_counts
     save_vocabulary(build, vocabulary)
@@ -382,31 +385,22 @@ def _orphan_warnings(sidecars: list[Path], corpus_dir: Path) -> list[Skipped]:
             for path in ingest.orphan_sidecars(sidecars)]
 
 
-# The process about to fork, remembered in it just before each fork (the child has a copy).
-_forking_parent = os.getpid()
-
-
-def _remember_forking_parent() -> None:
-    global _forking_parent
-    _forking_parent = os.getpid()
-
-
 def die_with_parent(_: object = None) -> None:
     """In a forked worker: end when the rebuild that started it dies, even by SIGKILL.
 
     Without this, pool workers and Whoosh's writer processes outlive a killed rebuild,
-    waiting forever on queues nobody writes to. A parent killed between the fork and the
-    prctl sends no signal: then the worker already has another parent and ends at once.
+    waiting forever on queues nobody writes to.
     """
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1
         ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
-        if os.getppid() != _forking_parent:
+        # The parent may have died between fork and prctl: then no signal will ever come.
+        parent = multiprocessing.parent_process()
+        if parent is not None and os.getppid() != parent.pid:
             os._exit(1)
 
 
 # Runs in every process multiprocessing forks (our ingest pool and Whoosh's writer processes).
-os.register_at_fork(before=_remember_forking_parent)
 multiprocessing.util.register_after_fork(die_with_parent, die_with_parent)
 
 
