@@ -238,7 +238,8 @@ def _build(index_dir: Path, spool: Callable[[Path], Iterator[Spooled]],
         warnings.extend(chunk.warnings)
         word_counts.update(chunk.words)
         spelling.merge(chunk.surface)
-        chunk.words = chunk.surface = Counter()  # counted; free the memory
+        # Taken over: free the chunk's share while the index is written.
+        chunk.words, chunk.surface, chunk.manifest = Counter(), Counter(), {}
         chunks.append(chunk)
     # The synonyms' words are compound parts too: "flexjob" finds "fleksjobordningen".
     word_counts.update(dict.fromkeys(synonym_words(), MIN_PART_COUNT))
@@ -246,6 +247,7 @@ def _build(index_dir: Path, spool: Callable[[Path], Iterator[Spooled]],
     del word_counts
     save_vocabulary(build, vocabulary)
     spelling.save(build)
+    del spelling
     indexed = _index_spools(build, vocabulary, chunks, progress, workers)
     shutil.rmtree(spool_dir)
     _save_facets(build, vocabulary)
