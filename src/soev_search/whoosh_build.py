@@ -154,10 +154,10 @@ class OpenBuild:
         return hits.first(limit)
 
     def rank(self, searcher: Searcher, query: wq.Query, allowed: set[int],
-             limit: int | None) -> Ranking:
+             limit: int | None) -> list[tuple[int, float]]:
         """The best `limit` of `allowed` by the query's score, uncached (relaxed matches: their
         groups change with the filters)."""
-        return self._rank(searcher, query, allowed, limit)
+        return self._rank(searcher, query, allowed, limit).first(limit)
 
     @staticmethod
     def _rank(searcher: Searcher, query: wq.Query, allowed: set[int] | None,
