@@ -3,44 +3,106 @@
 A word is marked when its index terms (stem, compound parts) meet the query's terms, so the
 marks agree with what the search matched: "aftale" marks "partnerskabsaftalens". Everything
 else is HTML-escaped; the only markup produced is <mark>.
+
+A snippet is the best one or two sentence-sized passages (`passages.split_passages`), shown
+in document order. A passage scores by the query words it holds, as a BM25 passage scorer
+does: each distinct word by its rarity in the index (idf), repeats of a word saturating, and
+a bonus for distinct words close together. Text the corpus repeats (`RepeatedPassages`) and
+the title line (the result shows the title already) are chosen only when nothing else
+matches. A passage inside a questionnaire's answer carries the question as its section.
 """
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from soev_search.analysis import DanishAnalyzer, normalize, stem
+from soev_search.document import Section
+from soev_search.passages import REPEATED, Passage, split_passages
 
 SNIPPET_CHARS = 240
 # Snippets look for matches only this far into a text: long documents stay cheap.
 SNIPPET_SCAN_CHARS = 20_000
-_CONTEXT_BEFORE = 60
+# BM25's term-frequency saturation: a word's second occurrence adds 37 %, its third 14 %.
+_K1 = 1.2
+# A pair of different query words in adjacent words adds this share of the rarer one's weight.
+_PROXIMITY = 0.5
+# Without a match, the opening is looked for among this many first passages.
+_OPENING_PASSAGES = 20
+# Between two passages not adjacent in the text.
+_GAP = " … "
+SECTION_LABEL_CHARS = 48
 _SPACE = re.compile(r"\s+")
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+
+# How repeated a passage's text is in the corpus, 0.0 (its own) to 1.0 (copied everywhere).
+Repetition = Callable[[str], float]
+
+
+@dataclass(frozen=True)
+class Snippet:
+    # HTML: matched words in <mark>, everything else escaped.
+    html: str
+    # Plain text: the question whose answer the passage comes from, shortened; else None.
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class _Match:
+    start: int
+    end: int
+    keys: frozenset[str]
+
+
+@dataclass
+class _Candidate:
+    passage: Passage
+    matches: list[_Match]
+    score: float
+    repetition: float = 0.0
+
+    def rank(self) -> tuple[bool, float, int]:
+        """Not repeated first, then score discounted by repetition, then the earlier."""
+        discounted = self.score * (1.05 - self.repetition)
+        return (self.repetition < REPEATED, discounted, -self.passage.start)
 
 
 class Highlighter:
     def __init__(self, analyzer: DanishAnalyzer, terms: Iterable[str],
-                 prefixes: Iterable[str] = ()) -> None:
+                 prefixes: Iterable[str] = (), weights: Mapping[str, float] | None = None
+                 ) -> None:
         self.analyzer = analyzer
         self.terms = frozenset(terms)
         self.prefixes = tuple({p for prefix in prefixes for p in (prefix, stem(prefix))})
+        # A term's weight is its idf in the index; a prefix (or without an index) weighs 1.
+        self.weights = dict(weights or {})
         needles = sorted(self.terms | set(self.prefixes), key=len, reverse=True)
         self._candidates = (re.compile("|".join(map(_raw_spellings, needles)), re.IGNORECASE)
                             if needles else None)
 
-    def matches(self, word: str) -> bool:
+    def keys(self, word: str) -> frozenset[str]:
+        """The query terms and prefixes one word matches (empty: no match)."""
         word_terms = self.analyzer.word_terms(word)
-        if not self.terms.isdisjoint(word_terms):
-            return True
+        keys = self.terms & word_terms
         if self.prefixes:
             folded = normalize(word)
-            return any(t.startswith(self.prefixes) for t in (folded, *word_terms))
-        return False
+            keys |= {p for p in self.prefixes
+                     if any(t.startswith(p) for t in (folded, *word_terms))}
+        return keys
+
+    def matches(self, word: str) -> bool:
+        return bool(self.keys(word))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        """Character spans of the matched words, in order.
+        """Character spans of the matched words, in order."""
+        return [(match.start, match.end) for match in self._matches(text)]
+
+    def _matches(self, text: str) -> list[_Match]:
+        """The matched words with what they match, in order.
 
         A matching word contains one of the terms or prefixes in its folded form (stems
         and compound parts are pieces of the word), so a regex over the raw text finds
@@ -48,30 +110,168 @@ class Highlighter:
         """
         if self._candidates is None:
             return []
-        found: dict[int, int] = {}
-        for match in self._candidates.finditer(text):
-            start, end = _enclosing_word(text, match.start(), match.end())
-            if start not in found and self.matches(text[start:end]):
-                found[start] = end
-        return sorted(found.items())
+        found: dict[int, _Match] = {}
+        for candidate in self._candidates.finditer(text):
+            start, end = _enclosing_word(text, candidate.start(), candidate.end())
+            if start not in found:
+                keys = self.keys(text[start:end])
+                if keys:
+                    found[start] = _Match(start, end, keys)
+        return [found[start] for start in sorted(found)]
 
     def mark(self, text: str) -> str:
         """The whole text, escaped, with <mark> around every matched word."""
         return _render(text, self.spans(text), 0, len(text), collapse=False)
 
-    def snippet(self, text: str, length: int = SNIPPET_CHARS) -> str:
-        """The passage with the most distinct matched words (or the opening), escaped."""
+    def snippet(self, text: str, length: int = SNIPPET_CHARS, *, title: str = "",
+                sections: Sequence[Section] = (), repetition: Repetition | None = None
+                ) -> Snippet:
+        """The best one or two passages for the query (or the opening), escaped."""
         scanned = text[:SNIPPET_SCAN_CHARS]
-        spans = self.spans(scanned)
-        start = _best_window(scanned, spans, length)
-        start = max(0, start - _CONTEXT_BEFORE) if spans else 0
-        start = _word_boundary(text, start, backwards=True)
-        end = _word_boundary(text, min(len(text), start + length), backwards=False)
-        inside = [span for span in spans if span[0] >= start and span[1] <= end]
-        body = _render(text, inside, start, end, collapse=True).strip()
-        prefix = "… " if start > 0 else ""
-        suffix = " …" if end < len(text) else ""
-        return f"{prefix}{body}{suffix}"
+        passages = split_passages(scanned, length)
+        title_key = _plain(title)
+
+        def repeated(passage: Passage) -> float:
+            piece = scanned[passage.start:passage.end]
+            if title_key and _plain(piece) == title_key:
+                return 1.0
+            return repetition(piece) if repetition is not None else 0.0
+
+        candidates = self._candidates_in(scanned, passages)
+        for candidate in candidates:
+            candidate.repetition = repeated(candidate.passage)
+        answers = _Sections(scanned, sections)
+        chosen = (_choose(candidates, length, answers.of) if candidates
+                  else _opening(passages, repeated, length))
+        if not chosen:
+            return Snippet("")
+        return Snippet(_render_passages(text, chosen), answers.label(chosen[0].passage))
+
+    def _candidates_in(self, text: str, passages: list[Passage]) -> list[_Candidate]:
+        matches = self._matches(text)
+        candidates: list[_Candidate] = []
+        at = 0
+        for passage in passages:
+            while at < len(matches) and matches[at].start < passage.start:
+                at += 1
+            inside: list[_Match] = []
+            while at < len(matches) and matches[at].end <= passage.end:
+                inside.append(matches[at])
+                at += 1
+            if inside:
+                candidates.append(_Candidate(passage, inside, self._score(text, inside)))
+        return candidates
+
+    def _score(self, text: str, matches: list[_Match]) -> float:
+        counts: dict[str, int] = {}
+        for match in matches:
+            for key in match.keys:
+                counts[key] = counts.get(key, 0) + 1
+        score = sum(self._weight(key) * count * (_K1 + 1) / (count + _K1)
+                    for key, count in counts.items())
+        for before, after in zip(matches, matches[1:], strict=False):
+            if before.keys != after.keys:
+                words_between = len(text[before.end:after.start].split())
+                rarer = min(self._weight(k) for k in before.keys | after.keys)
+                score += _PROXIMITY * rarer / (1 + words_between)
+        return score
+
+    def _weight(self, key: str) -> float:
+        return self.weights.get(key, 1.0)
+
+
+def _choose(candidates: list[_Candidate], length: int,
+            section_of: Callable[[Passage], int | None]) -> list[_Candidate]:
+    """The best candidate and, when room is left, the next best not repeated from the same
+    questionnaire answer (so one label is true of both), in text order."""
+    ranked = sorted(candidates, key=_Candidate.rank, reverse=True)
+    best = ranked[0]
+    chosen = [best]
+    if best.repetition < REPEATED:
+        room = length - (best.passage.end - best.passage.start) - len(_GAP)
+        section = section_of(best.passage)
+        for other in ranked[1:]:
+            size = other.passage.end - other.passage.start
+            if (other.repetition < REPEATED and size <= room
+                    and section_of(other.passage) == section):
+                chosen.append(other)
+                break
+    return sorted(chosen, key=lambda c: c.passage.start)
+
+
+def _opening(passages: list[Passage], repeated: Callable[[Passage], float],
+             length: int) -> list[_Candidate]:
+    """Without a match: the first passages that are neither repeated text nor the title, up
+    to `length`; the first passage when the opening holds nothing else."""
+    chosen: list[_Candidate] = []
+    used = 0
+    for passage in passages[:_OPENING_PASSAGES]:
+        size = passage.end - passage.start + 1
+        if chosen and used + size > length:
+            break
+        if repeated(passage) < REPEATED:
+            chosen.append(_Candidate(passage, [], 0.0))
+            used += size
+    return chosen or [_Candidate(passage, [], 0.0) for passage in passages[:1]]
+
+
+def _render_passages(text: str, chosen: list[_Candidate]) -> str:
+    parts: list[str] = []
+    previous: Passage | None = None
+    for candidate in chosen:
+        passage = candidate.passage
+        if previous is not None:
+            between = text[previous.end:passage.start]
+            parts.append(" " if not between.strip() else _GAP)
+        spans = [(m.start, m.end) for m in candidate.matches]
+        parts.append(_render(text, spans, passage.start, passage.end, collapse=True))
+        previous = passage
+    first, last = chosen[0].passage, chosen[-1].passage
+    prefix = "… " if text[:first.start].strip() else ""
+    suffix = " …" if text[last.end:].strip() else ""
+    return f"{prefix}{''.join(parts)}{suffix}"
+
+
+class _Sections:
+    """Where each questionnaire answer lies in the text; answers run, as in
+    ingest.structure, from the end of their question line to the next question."""
+
+    def __init__(self, text: str, sections: Sequence[Section]) -> None:
+        self.questions: list[str] = []
+        self.starts: list[int] = []  # question line starts
+        self.answer_starts: list[int] = []
+        at = 0
+        for section in sections:
+            found = text.find(section.question, at)
+            if found >= 0:
+                at = found + len(section.question)
+                self.questions.append(section.question)
+                self.starts.append(found)
+                self.answer_starts.append(at)
+
+    def of(self, passage: Passage) -> int | None:
+        """Number of the answer that holds the passage; None outside answers."""
+        number = bisect.bisect_right(self.starts, passage.start) - 1
+        if number < 0 or passage.start < self.answer_starts[number]:
+            return None
+        return number
+
+    def label(self, passage: Passage) -> str | None:
+        number = self.of(passage)
+        return None if number is None else section_label(self.questions[number])
+
+
+def section_label(question: str) -> str:
+    """A question as a short label: its parenthesised asides dropped, cut at a word."""
+    label = _SPACE.sub(" ", _ASIDE.sub("", question)).strip()
+    if len(label) <= SECTION_LABEL_CHARS:
+        return label
+    cut = label.rfind(" ", 0, SECTION_LABEL_CHARS)
+    return label[:cut if cut > 0 else SECTION_LABEL_CHARS].rstrip(" ,;:–-") + " …"
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 # How a folded letter may be written in the raw text (the inverse of analysis.fold).
@@ -100,30 +300,6 @@ def _enclosing_word(text: str, start: int, end: int) -> tuple[int, int]:
     while end < len(text) and text[end].isalnum():
         end += 1
     return start, end
-
-
-def _best_window(text: str, spans: list[tuple[int, int]], length: int) -> int:
-    """Start of the window of `length` chars with the most distinct, then most, matches."""
-    words = [text[s:e].lower() for s, e in spans]
-    best_start, best_score = 0, (0, 0)
-    end = 0
-    for i, (start, _) in enumerate(spans):
-        end = max(end, i)
-        while end + 1 < len(spans) and spans[end + 1][1] <= start + length:
-            end += 1
-        inside = words[i:end + 1]
-        score = (len(set(inside)), len(inside))
-        if score > best_score:
-            best_start, best_score = start, score
-    return best_start
-
-
-def _word_boundary(text: str, at: int, backwards: bool) -> int:
-    """Move `at` to the nearest whitespace so no word is cut in half (within 30 chars)."""
-    if at <= 0 or at >= len(text):
-        return max(0, min(at, len(text)))
-    window = range(at, max(0, at - 30), -1) if backwards else range(at, min(len(text), at + 30))
-    return next((i for i in window if text[i].isspace()), at)
 
 
 def _render(text: str, spans: list[tuple[int, int]], start: int, end: int,

@@ -37,6 +37,8 @@ class Hit:
     score: float
     # HTML: matched words in <mark>, everything else escaped.
     snippet: str
+    # Plain text: the question the snippet's passage answers (questionnaires), else None.
+    snippet_section: str | None = None
 
 
 @dataclass(frozen=True)

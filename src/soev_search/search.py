@@ -15,6 +15,7 @@ import bisect
 import contextlib
 import heapq
 import itertools
+import math
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ from soev_search.document import Document
 from soev_search.errors import IndexUnavailable
 from soev_search.highlight import Highlighter
 from soev_search.municipalities import municipality_names
+from soev_search.passages import RepeatedPassages
 from soev_search.query import (
     And,
     Field,
@@ -164,6 +166,7 @@ class _Generation:
             QUERY_CACHE)
         self._completions: list[tuple[str, str, int]] | None = None
         self._spelling: SpellingWords | None = None
+        self._repeated: RepeatedPassages | None | bool = False  # False: not read yet
         with self.searcher() as searcher:
             self._load_columns(searcher)
 
@@ -298,7 +301,8 @@ class _Generation:
                 counts[failed[0]][columns[failed[0]][docnum]] += 1
         return matching, counts
 
-    def highlighter(self, tree: Node | None) -> Highlighter:
+    def highlighter(self, tree: Node | None, searcher: Searcher | None = None) -> Highlighter:
+        """Marks the query's words; with a searcher, snippets weigh them by idf."""
         terms: set[str] = set()
         prefixes: set[str] = set()
         for node in _positive_leaves(tree):
@@ -309,7 +313,20 @@ class _Generation:
                     isinstance(node, Field) and node.name in ("title", "text", "sections")):
                 text = node.value if isinstance(node, Field) else node.text
                 terms.update(self.analyzer.terms(text, index=False))
-        return Highlighter(self.analyzer, terms, prefixes)
+        weights = None
+        if searcher is not None:
+            documents = searcher.doc_count()
+            weights = {term: _idf(searcher.doc_frequency("text", term), documents)
+                       for term in terms}
+        return Highlighter(self.analyzer, terms, prefixes, weights)
+
+    def repetition(self, passage: str) -> float:
+        """How much of a passage the corpus repeats (0.0 for builds that did not learn it);
+        read on first use, racing threads would both read the same file, harmlessly."""
+        if self._repeated is False:
+            self._repeated = RepeatedPassages.load(self.build)
+        repeated = self._repeated
+        return repeated.repetition(passage) if isinstance(repeated, RepeatedPassages) else 0.0
 
     def completions(self, folded_prefix: str, limit: int) -> list[str]:
         if self._completions is None:
@@ -383,7 +400,7 @@ class _Search:
         page = max(1, self.request.page)
         start = (page - 1) * per_page
         page_hits = self.ordered(limit=start + per_page)[start:]
-        highlighter = self.generation.highlighter(self.tree)
+        highlighter = self.generation.highlighter(self.tree, self.searcher)
         return SearchResult(
             query=self.request.query,
             total=len(self.matching),
@@ -403,6 +420,8 @@ class _Search:
 
     def _hit(self, docnum: int, score: float, highlighter: Highlighter) -> Hit:
         doc = self.generation.load(self.searcher, docnum)
+        snippet = highlighter.snippet(doc.text, title=doc.title, sections=doc.sections,
+                                      repetition=self.generation.repetition)
         return Hit(
             id=doc.id,
             title=doc.title,
@@ -412,7 +431,8 @@ class _Search:
             doctype=doc.doctype,
             language=doc.language,
             score=round(score, 4),
-            snippet=highlighter.snippet(doc.text),
+            snippet=snippet.html,
+            snippet_section=snippet.section,
         )
 
 
@@ -604,6 +624,11 @@ def _has_scoring(tree: Node | None) -> bool:
     return any(isinstance(n, Word | Phrase | Prefix)
                or (isinstance(n, Field) and n.name in ("title", "text", "sections"))
                for n in _positive_leaves(tree))
+
+
+def _idf(frequency: int, documents: int) -> float:
+    """BM25's inverse document frequency: rare words weigh more in a snippet."""
+    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
 
 
 def _facet_values(name: str, counts: Counter[str], active: tuple) -> list[FacetValue]:

@@ -1,0 +1,193 @@
+"""Sentence-sized passages of a text, and how much of each the corpus repeats.
+
+Snippets are chosen among passages. Text that many documents share word for word (a
+newsletter's standard introduction, a questionnaire's fixed questions) tells results apart
+badly, so the build counts, for every run of SHINGLE_WORDS words inside a passage, how many
+documents contain it. A passage's repetition is the share of its words covered by runs that
+at least MIN_DOCUMENTS documents and MIN_SHARE of the corpus contain: 1.0 for a copied
+sentence, around 0.5 for a template sentence with a name filled in, near 0 for the rest.
+
+The counts live in a fixed table of TABLE_SLOTS 16-bit counters indexed by the run's hash,
+so memory stays the same for any corpus size; two runs sharing a slot add up, which only
+matters when together they reach the threshold, rare at the table's size. `update` subtracts
+a replaced document's runs and adds the new ones, so the counts stay those of the corpus.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import sys
+import zlib
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+FILE = "repeated-passages.bin"
+SHINGLE_WORDS = 5
+MIN_DOCUMENTS = 3
+MIN_SHARE = 0.002
+# A passage at least this repeated is not chosen for a snippet when another passage matches.
+REPEATED = 0.8
+TABLE_BITS = 22
+TABLE_SLOTS = 1 << TABLE_BITS
+MAX_PASSAGE_CHARS = 240
+_COUNT_MAX = 0xFFFF
+_HASH_MASK = (1 << 61) - 1
+_HASH_BASE = 1_000_003
+_HEADER = 8  # documents counted, little-endian unsigned 64-bit
+
+# A sentence ends at . ! ? or … before a space and a capital letter (or a quote and one),
+# and at every line break: "bl.a. skrevet", "f.eks. i" and "ca. 40 %" stay whole.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[ \t]+(?=[\"“”„«(]?[A-ZÆØÅÄÖÜ])|\n+")
+_WORD = re.compile(r"\w+")
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Passage:
+    start: int
+    end: int
+
+
+def split_passages(text: str, max_chars: int = MAX_PASSAGE_CHARS) -> list[Passage]:
+    """Sentences and lines of `text`, stripped; one longer than `max_chars` is cut into
+    pieces at spaces, so a text without punctuation still has snippet-sized passages."""
+    passages: list[Passage] = []
+    start = 0
+    for boundary in _SENTENCE_END.finditer(text):
+        passages.extend(_pieces(text, start, boundary.start(), max_chars))
+        start = boundary.end()
+    passages.extend(_pieces(text, start, len(text), max_chars))
+    return passages
+
+
+def _pieces(text: str, start: int, end: int, max_chars: int) -> Iterator[Passage]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while end - start > max_chars:
+        cut = text.rfind(" ", start + max_chars // 2, start + max_chars)
+        cut = cut if cut > start else start + max_chars
+        yield Passage(start, cut)
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        yield Passage(start, end)
+
+
+def passage_words(text: str) -> list[str]:
+    """The words repetition is counted on: lower case, every number alike ("status 2018"
+    and "status 2019" are the same template)."""
+    return _WORD.findall(_DIGITS.sub("0", text.lower()))
+
+
+def _word_hash(word: str, cache: dict[str, int]) -> int:
+    value = cache.get(word)
+    if value is None:
+        value = cache[word] = zlib.crc32(word.encode("utf-8")) + 1
+    return value
+
+
+def shingle_slots(words: list[str], cache: dict[str, int]) -> list[int]:
+    """Table slot of every run of SHINGLE_WORDS words (of the whole passage when shorter),
+    by a rolling polynomial hash of the words' CRC-32: the same in every process."""
+    if not words:
+        return []
+    hashes = [_word_hash(word, cache) for word in words]
+    width = min(SHINGLE_WORDS, len(hashes))
+    lead = pow(_HASH_BASE, width - 1, _HASH_MASK)
+    value = 0
+    for h in hashes[:width]:
+        value = (value * _HASH_BASE + h) % _HASH_MASK
+    # The width goes into the hash, so a 3-word passage never meets a 5-word run.
+    slots = [(value + width) & (TABLE_SLOTS - 1)]
+    for old, new in zip(hashes, hashes[width:], strict=False):
+        value = ((value - old * lead) * _HASH_BASE + new) % _HASH_MASK
+        slots.append((value + width) & (TABLE_SLOTS - 1))
+    return slots
+
+
+class RepeatedPassages:
+    """Per-slot document counts of the corpus's word runs; learned at rebuild, kept by update."""
+
+    def __init__(self, counts: array | None = None, documents: int = 0) -> None:
+        self.counts = counts if counts is not None else array("H", bytes(2 * TABLE_SLOTS))
+        self.documents = documents
+        self._hashes: dict[str, int] = {}
+
+    # --- learning (rebuild and update) ---------------------------------------------------
+
+    def add(self, text: str) -> None:
+        self._count(text, +1)
+
+    def remove(self, text: str) -> None:
+        self._count(text, -1)
+
+    def _count(self, text: str, step: int) -> None:
+        counts = self.counts
+        for slot in self._document_slots(text):
+            value = counts[slot]
+            if value != _COUNT_MAX:  # a saturated counter no longer knows its count
+                counts[slot] = max(0, value + step)
+        self.documents = max(0, self.documents + step)
+
+    def _document_slots(self, text: str) -> set[int]:
+        slots: set[int] = set()
+        for passage in split_passages(text):
+            slots.update(shingle_slots(passage_words(text[passage.start:passage.end]),
+                                       self._hashes))
+        return slots
+
+    # --- use (search) ----------------------------------------------------------------------
+
+    @property
+    def threshold(self) -> int:
+        return max(MIN_DOCUMENTS, math.ceil(self.documents * MIN_SHARE))
+
+    def repetition(self, passage_text: str) -> float:
+        """Share of the passage's words inside runs that enough documents contain."""
+        words = passage_words(passage_text)
+        if not words or self.documents < MIN_DOCUMENTS:
+            return 0.0
+        slots = shingle_slots(words, self._hashes)
+        width = min(SHINGLE_WORDS, len(words))
+        threshold = self.threshold
+        covered = [False] * len(words)
+        for first, slot in enumerate(slots):
+            if self.counts[slot] >= threshold:
+                covered[first:first + width] = [True] * width
+        return sum(covered) / len(words)
+
+    # --- storage -----------------------------------------------------------------------------
+
+    def save(self, build: Path) -> None:
+        """Write a new file and rename it over the old: an updated build shares the previous
+        build's files by hard links, so nothing is written in place."""
+        counts = self.counts
+        if sys.byteorder == "big":  # the file is little-endian everywhere
+            counts = array("H", counts)
+            counts.byteswap()
+        body = self.documents.to_bytes(_HEADER, "little") + counts.tobytes()
+        temp = build / f"{FILE}.tmp"
+        temp.write_bytes(zlib.compress(body, 1))
+        os.replace(temp, build / FILE)
+
+    @classmethod
+    def load(cls, build: Path) -> RepeatedPassages | None:
+        """The build's counts, or None for a build made before they were kept."""
+        try:
+            body = zlib.decompress((build / FILE).read_bytes())
+        except FileNotFoundError:
+            return None
+        counts = array("H")
+        counts.frombytes(body[_HEADER:])
+        if sys.byteorder == "big":
+            counts.byteswap()
+        if len(counts) != TABLE_SLOTS:
+            return None
+        return cls(counts, int.from_bytes(body[:_HEADER], "little"))
