@@ -179,10 +179,11 @@ class RepeatedPassages:
 
     @classmethod
     def load(cls, build: Path) -> RepeatedPassages | None:
-        """The build's counts, or None for a build made before they were kept."""
+        """The build's counts; None for a build made before they were kept or a damaged
+        file (snippets then only lose the knowledge of repeated text)."""
         try:
             body = zlib.decompress((build / FILE).read_bytes())
-        except FileNotFoundError:
+        except (FileNotFoundError, zlib.error):
             return None
         counts = array("H")
         counts.frombytes(body[_HEADER:])

@@ -1,0 +1,185 @@
+"""Snippets: passages chosen by score, repeated text avoided, the question an answer answers,
+and everything escaped. The first tests search a real index of the bundled sample corpus;
+the others score hand-written texts with the real Danish analyzer."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from soev_search.analysis import DanishAnalyzer
+from soev_search.document import Section
+from soev_search.highlight import Highlighter, section_label
+from soev_search.index import rebuild
+from soev_search.results import Hit, SearchRequest
+from soev_search.search import SearchEngine
+
+BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+INTRO = ("Hvordan er status for kommunernes arbejde med socialøkonomi?",
+         "Det spørgsmål stiller vi skarpt på i en række artikler i nyhedsbrevet.")
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> SearchEngine:
+    index_dir = tmp_path_factory.mktemp("highlight") / "index"
+    rebuild(BUNDLED_CORPUS, index_dir)
+    return SearchEngine(index_dir)
+
+
+def status_hits(engine: SearchEngine, query: str) -> dict[str, Hit]:
+    hits = engine.search(SearchRequest(query, doctype=("artikel",))).hits
+    return {hit.municipality: hit for hit in hits}
+
+
+def plain(snippet: str) -> str:
+    return re.sub(r"</?mark>", "", snippet).replace("&quot;", '"')
+
+
+def marked(snippet: str) -> list[str]:
+    return re.findall(r"<mark>(.*?)</mark>", snippet)
+
+
+def test_the_status_articles_get_four_different_passages_none_the_shared_introduction(sample):
+    hits = status_hits(sample, "socialøkonomi")
+    assert set(hits) == {"Aalborg", "Jammerbugt", "Roskilde", "Silkeborg"}
+    snippets = [plain(hit.snippet) for hit in hits.values()]
+    assert len(set(snippets)) == 4
+    for municipality, hit in hits.items():
+        text = plain(hit.snippet)
+        assert not any(sentence in text for sentence in INTRO), municipality
+        assert not text.strip(" …").startswith(hit.title), municipality  # not the title line
+        assert [word.lower() for word in marked(hit.snippet)][:1] in (
+            ["socialøkonomi"], ["socialøkonomien"]), municipality
+    # where the body says it, the body is chosen, not the intro's template sentence
+    assert "Her har vi stillet" not in plain(hits["Aalborg"].snippet)
+    assert "Her har vi stillet" not in plain(hits["Roskilde"].snippet)
+    # Jammerbugt's body never says the word: its own (named) intro sentence, not the copied one
+    assert "Peter Mortensen" in plain(hits["Jammerbugt"].snippet)
+
+
+def test_a_word_found_only_in_the_introduction_still_gets_the_introduction(sample):
+    hits = status_hits(sample, "nyhedsbrevet")
+    assert len(hits) == 4
+    for hit in hits.values():
+        assert INTRO[1].replace("nyhedsbrevet", "<mark>nyhedsbrevet</mark>") in hit.snippet
+        assert hit.snippet_section is None
+
+
+def test_a_snippet_from_an_answer_names_its_question(sample):
+    [hit] = sample.search(SearchRequest("kantinedriften")).hits
+    assert hit.municipality == "Silkeborg"
+    assert hit.snippet_section == "Bruges strategien aftalen aktivt?"
+    assert marked(hit.snippet) == ["kantinedriften"]
+    # a question too long for a label is cut at a word; its aside is dropped
+    hits = status_hits(sample, "fleksjob")
+    assert hits["Silkeborg"].snippet_section == "Hvad ønsker kommunen at opnå gennem en …"
+    assert all(len(hit.snippet_section or "") <= 50 for hit in hits.values())
+
+
+def test_the_notes_snippet_has_no_section(sample):
+    hits = sample.search(SearchRequest("socialøkonomi", doctype=("notat",))).hits
+    assert [hit.snippet_section for hit in hits] == [None]
+    assert "<mark>" in hits[0].snippet
+
+
+def test_without_a_matching_word_the_opening_skips_the_title_and_repeated_text(sample):
+    hits = sample.search(SearchRequest("", doctype=("artikel",))).hits
+    assert len(hits) == 4
+    for hit in hits:
+        text = plain(hit.snippet)
+        assert text and not any(sentence in text for sentence in INTRO)
+        assert not text.startswith(hit.title)
+
+
+# --- scoring, on hand-written texts -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> DanishAnalyzer:
+    return DanishAnalyzer()
+
+
+def highlighter(analyzer: DanishAnalyzer, query: str, **weights: float) -> Highlighter:
+    return Highlighter(analyzer, analyzer.terms(query, index=False), weights=weights)
+
+
+def test_distinct_words_weigh_more_than_repeats(analyzer):
+    text = ("Fleksjob, fleksjob og atter fleksjob fylder det hele her i kommunens plan. "
+            "Vi skriver om helt andre ting i denne sætning, om vejret. "
+            "Her arbejder fleksjob og frivillige side om side i caféen.")
+    snippet = highlighter(analyzer, "fleksjob frivillige").snippet(text, length=90).html
+    assert plain(snippet) == "… Her arbejder fleksjob og frivillige side om side i caféen."
+
+
+def test_rare_words_weigh_more_than_common_ones(analyzer):
+    text = ("Kommunen har mange planer for de kommende år og flere udvalg. "
+            "Der er også noget om vejret i en lang sætning her. "
+            "En kantinedrift er startet i rådhuset.")
+    query = "kommunen kantinedrift"
+    rare = highlighter(analyzer, query, kommun=0.1, kantinedrift=5.0).snippet(text, 60).html
+    common = highlighter(analyzer, query, kommun=5.0, kantinedrift=0.1).snippet(text, 70).html
+    assert marked(rare) == ["kantinedrift"]
+    assert marked(common) == ["Kommunen"]
+
+
+def test_words_close_together_weigh_more(analyzer):
+    text = ("Kantinen ligger i stueetagen, og langt nede i teksten om alt muligt andet står "
+            "der til sidst noget om fleksjob. Her er en sætning uden noget. "
+            "Kantinen giver fleksjob til seks borgere hvert år i byen.")
+    snippet = highlighter(analyzer, "kantine fleksjob").snippet(text, length=150).html
+    assert plain(snippet).startswith("… Kantinen giver fleksjob")
+
+
+def test_the_best_two_passages_are_shown_in_document_order(analyzer):
+    text = ("Caféen har åbent hver dag. Der er frivillige i caféen om lørdagen. "
+            "Vejret var godt. Fleksjob og frivillige i caféen: mange frivillige.")
+    snippet = highlighter(analyzer, "frivillige caféen").snippet(text, length=200).html
+    assert plain(snippet) == ("… Der er frivillige i caféen om lørdagen. … "
+                              "Fleksjob og frivillige i caféen: mange frivillige.")
+
+
+def test_repeated_text_and_the_title_line_lose_to_any_other_match(analyzer):
+    title = "Kantinen i Aalborg"
+    shared = "Kantinen er et fælles emne for alle kantiner i kantinernes nyhedsbrev."
+    text = f"{title}\n\n{shared}\n\nI år fik kantinen nye borde."
+    copied = {shared: 1.0}
+    snippet = highlighter(analyzer, "kantine").snippet(
+        text, title=title, repetition=lambda passage: copied.get(passage, 0.0)).html
+    assert plain(snippet) == "… I år fik kantinen nye borde."
+    alone = highlighter(analyzer, "nyhedsbrev").snippet(
+        text, title=title, repetition=lambda passage: copied.get(passage, 0.0)).html
+    assert plain(alone) == f"… {shared} …"
+
+
+def test_the_section_is_the_question_the_passage_answers(analyzer):
+    sections = [Section("Har I en strategi?", "Ja, en strategi for 2020."),
+                Section("Hvor mange frivillige (ca.)?", "Der er 30 frivillige.")]
+    text = ("Indledning om strategi.\n\nHar I en strategi?\nJa, en strategi for 2020.\n\n"
+            "Hvor mange frivillige (ca.)?\nDer er 30 frivillige.")
+    hl = highlighter(analyzer, "frivillige")
+    found = hl.snippet(text, sections=sections, repetition=lambda p: 1.0 if "?" in p else 0.0)
+    assert found.section == "Hvor mange frivillige?"
+    assert plain(found.html) == "… Der er 30 frivillige."
+    intro = highlighter(analyzer, "indledning").snippet(text, sections=sections)
+    assert intro.section is None
+
+
+def test_section_labels_are_short():
+    assert section_label("Bruges strategien aftalen aktivt?") == "Bruges strategien aftalen aktivt?"
+    assert section_label("Hvor mange er registrerede socialøkonomiske virksomheder? (og hvor "
+                         "mange jobs har de skabt til udsatte?)") == (
+        "Hvor mange er registrerede socialøkonomiske …")
+
+
+def test_everything_but_the_marks_is_escaped_wherever_the_passage_comes_from(analyzer):
+    title = "<script>alert('titel')</script>"
+    text = (f"{title}\n\nOm kantine <script>alert('x')</script> & <b>fed</b> \"citat\".\n\n"
+            "Kantine <img src=x onerror=alert(1)> igen.")
+    for repeated in (0.0, 1.0):
+        snippet = highlighter(analyzer, "kantine alert").snippet(
+            text, title=title, repetition=lambda passage, r=repeated: r).html
+        assert "<script" not in snippet and "<img" not in snippet and "<b>" not in snippet
+        assert re.sub(r"</?mark>", "", snippet).count("<") == 0
+        assert "&lt;" in snippet
