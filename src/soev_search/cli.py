@@ -10,6 +10,7 @@ from pathlib import Path
 
 from soev_search.config import resolve_paths
 from soev_search.errors import SoevError
+from soev_search.filters import FILTERS, Filter, FilterValueError
 
 EXIT_UNREADABLE = 2
 
@@ -39,10 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     search = commands.add_parser("search", help="search the index")
     search.add_argument("query")
-    search.add_argument("--municipality", action="append", default=[])
-    search.add_argument("--year", action="append", type=int, default=[])
-    search.add_argument("--doctype", action="append", default=[])
-    search.add_argument("--language", action="append", default=[])
+    for declared in FILTERS:
+        search.add_argument(f"--{declared.name}", action="append", default=[],
+                            type=_filter_value(declared),
+                            help=f"{declared.description} Repeat for several (OR).")
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     search.add_argument("--page", type=int, default=1)
     search.add_argument("--limit", type=int, default=10)
@@ -62,6 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
     serve.set_defaults(handler=_run_serve)
     return parser
+
+
+def _filter_value(declared: Filter):
+    """argparse's converter for one filter value: the declaration's parsing and checks."""
+    def convert(raw: str) -> object:
+        try:
+            return declared.parse(raw)
+        except FilterValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    convert.__name__ = declared.name  # argparse names the option's type in its message
+    return convert
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from soev_search.analysis import DanishAnalyzer, normalize, stem
 from soev_search.document import Section
 from soev_search.passages import REPEATED, Passage, split_passages
+from soev_search.query import TEXT_FIELDS, Field, Node, Phrase, Prefix, Word, positive_leaves
 
 SNIPPET_CHARS = 240
 # Snippets look for matches only this far into a text: long documents stay cheap.
@@ -69,6 +71,29 @@ class _Candidate:
         """Not repeated first, then score discounted by repetition, then the earlier."""
         discounted = self.score * (1.05 - self.repetition)
         return (self.repetition < REPEATED, discounted, -self.passage.start)
+
+
+def highlighter_for(analyzer: DanishAnalyzer, tree: Node | None,
+                    weight: Callable[[str], float] | None = None) -> Highlighter:
+    """Marks what the query's positive words, phrases and prefixes match; `weight` gives
+    a term's weight in snippets (its idf in the index)."""
+    terms: set[str] = set()
+    prefixes: set[str] = set()
+    for node in positive_leaves(tree):
+        if isinstance(node, Prefix) or (isinstance(node, Field) and node.value.endswith("*")):
+            prefixes.add(normalize((node.text if isinstance(node, Prefix)
+                                    else node.value).rstrip("*")))
+        elif isinstance(node, Word | Phrase) or (
+                isinstance(node, Field) and node.name in TEXT_FIELDS):
+            text = node.value if isinstance(node, Field) else node.text
+            terms.update(analyzer.terms(text, index=False))
+    weights = {term: weight(term) for term in terms} if weight is not None else None
+    return Highlighter(analyzer, terms, prefixes, weights)
+
+
+def idf(frequency: int, documents: int) -> float:
+    """BM25's inverse document frequency: a word in fewer documents weighs more."""
+    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
 
 
 class Highlighter:

@@ -14,8 +14,9 @@ from tqdm import tqdm
 
 from soev_search.config import resolve_paths
 from soev_search.document import Skipped
+from soev_search.filters import FACETS, FILTERS
 from soev_search.index import BuildReport, rebuild, update
-from soev_search.results import FACETS, SearchRequest, SearchResult
+from soev_search.results import SearchRequest, SearchResult
 from soev_search.search import SearchEngine
 
 STAGE_NAMES = {"ingest": "Reading files", "index": "Indexing", "update": "Updating"}
@@ -44,10 +45,7 @@ def run_update(args: argparse.Namespace) -> int:
 def run_search(args: argparse.Namespace) -> int:
     request = SearchRequest(
         query=args.query,
-        municipality=tuple(args.municipality),
-        year=tuple(args.year),
-        doctype=tuple(args.doctype),
-        language=tuple(args.language),
+        **{f.name: tuple(dict.fromkeys(getattr(args, f.name))) for f in FILTERS},
         sort=args.sort,
         page=args.page,
         per_page=args.limit,

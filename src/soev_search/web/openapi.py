@@ -9,14 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from soev_search.document import DOCTYPES, FIGURE_KEYS
-from soev_search.results import FACETS
+from soev_search.filters import FACETS, FILTERS
+from soev_search.results import DEFAULT_PER_PAGE
 from soev_search.web.params import (
-    DEFAULT_PER_PAGE,
     MAX_PAGE,
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
     SORT_ORDERS,
-    YEAR_RANGE,
 )
 
 
@@ -38,13 +37,7 @@ SEARCH_PARAMETERS: list[dict[str, Any]] = [
      "description": "Query: words (all must match), \"phrases\", OR, NOT or -word, field:value, "
                     "prefix*. Empty: all documents, newest first.",
      "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
-    _multi("municipality", {"type": "string"}, "Only documents of these municipalities (OR)."),
-    _multi("year", {"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1]},
-           "Only documents from these years (OR)."),
-    _multi("doctype", {"type": "string", "enum": list(DOCTYPES)}, "Only these document types."),
-    _multi("language", {"type": "string", "pattern": "^[a-z]{2,3}$"},
-           "Only documents in these languages (ISO 639-1 codes, e.g. da)."),
-    _multi("mentions", {"type": "string"}, "Only documents whose text names these municipalities."),
+    *[_multi(f.name, f.openapi, f"{f.description} Repeat for several (OR).") for f in FILTERS],
     {"name": "sort", "in": "query", "required": False,
      "schema": {"type": "string", "enum": list(SORT_ORDERS), "default": "relevance"}},
     {"name": "page", "in": "query", "required": False,

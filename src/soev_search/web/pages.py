@@ -168,8 +168,7 @@ def _charset_of(path: Path) -> str | None:
 
 def _is_landing(search_request: SearchRequest) -> bool:
     """No words and no filters: the front page, browsing everything."""
-    r = search_request
-    return not (r.query or r.municipality or r.year or r.doctype or r.language or r.mentions)
+    return not (search_request.query or search_request.filter_values())
 
 
 def _page_window(page: int, last_page: int, width: int = 2) -> list[int | None]:
