@@ -161,7 +161,7 @@ def test_the_section_is_the_question_the_passage_answers(analyzer):
     hl = highlighter(analyzer, "frivillige")
     found = hl.snippet(text, sections=sections, repetition=lambda p: 1.0 if "?" in p else 0.0)
     assert found.section == "Hvor mange frivillige?"
-    assert plain(found.html) == "… Der er 30 frivillige."
+    assert plain(found.html) == "Der er 30 frivillige."  # the answer's start: no "…"
     intro = highlighter(analyzer, "indledning").snippet(text, sections=sections)
     assert intro.section is None
 

@@ -33,6 +33,10 @@ SNIPPET_SCAN_CHARS = 20_000
 _K1 = 1.2
 # A pair of different query words in adjacent words adds this share of the rarer one's weight.
 _PROXIMITY = 0.5
+# Repetition is looked up for the best-scoring candidates until this many are the document's
+# own text, and for at most _MAX_WEIGHED of them.
+_OWN_WANTED = 4
+_MAX_WEIGHED = 40
 # Without a match, the opening is looked for among this many first passages.
 _OPENING_PASSAGES = 20
 # Between two passages not adjacent in the text.
@@ -162,15 +166,16 @@ class Highlighter:
                 return 1.0
             return repetition(piece) if repetition is not None else 0.0
 
-        candidates = self._candidates_in(scanned, passages)
-        for candidate in candidates:
-            candidate.repetition = repeated(candidate.passage)
+        candidates = _weigh_repetition(self._candidates_in(scanned, passages), repeated)
         answers = _Sections(scanned, sections)
         chosen = (_choose(candidates, length, answers.of) if candidates
                   else _opening(passages, repeated, length))
         if not chosen:
             return Snippet("")
-        return Snippet(_render_passages(text, chosen), answers.label(chosen[0].passage))
+        first = chosen[0].passage
+        # After its question's label, an answer's first sentence needs no "…" before it.
+        opens = not text[:first.start].strip() or answers.begins_answer(first, scanned)
+        return Snippet(_render_passages(text, chosen, opens), answers.label(first))
 
     def _candidates_in(self, text: str, passages: list[Passage]) -> list[_Candidate]:
         matches = self._matches(text)
@@ -203,6 +208,23 @@ class Highlighter:
 
     def _weight(self, key: str) -> float:
         return self.weights.get(key, 1.0)
+
+
+def _weigh_repetition(candidates: list[_Candidate],
+                      repeated: Callable[[Passage], float]) -> list[_Candidate]:
+    """The best-scoring candidates with their repetition looked up, until a few of the
+    document's own passages are among them: a long document may have hundreds of matching
+    passages, and one far down the scores would not win anyway."""
+    by_score = sorted(candidates, key=lambda c: (-c.score, c.passage.start))
+    weighed: list[_Candidate] = []
+    own = 0
+    for candidate in by_score[:_MAX_WEIGHED]:
+        candidate.repetition = repeated(candidate.passage)
+        weighed.append(candidate)
+        own += candidate.repetition < REPEATED
+        if own >= _OWN_WANTED:
+            break
+    return weighed
 
 
 def _choose(candidates: list[_Candidate], length: int,
@@ -240,7 +262,7 @@ def _opening(passages: list[Passage], repeated: Callable[[Passage], float],
     return chosen or [_Candidate(passage, [], 0.0) for passage in passages[:1]]
 
 
-def _render_passages(text: str, chosen: list[_Candidate]) -> str:
+def _render_passages(text: str, chosen: list[_Candidate], opens: bool) -> str:
     parts: list[str] = []
     previous: Passage | None = None
     for candidate in chosen:
@@ -251,8 +273,8 @@ def _render_passages(text: str, chosen: list[_Candidate]) -> str:
         spans = [(m.start, m.end) for m in candidate.matches]
         parts.append(_render(text, spans, passage.start, passage.end, collapse=True))
         previous = passage
-    first, last = chosen[0].passage, chosen[-1].passage
-    prefix = "… " if text[:first.start].strip() else ""
+    last = chosen[-1].passage
+    prefix = "" if opens else "… "
     suffix = " …" if text[last.end:].strip() else ""
     return f"{prefix}{''.join(parts)}{suffix}"
 
@@ -280,6 +302,10 @@ class _Sections:
         if number < 0 or passage.start < self.answer_starts[number]:
             return None
         return number
+
+    def begins_answer(self, passage: Passage, text: str) -> bool:
+        number = self.of(passage)
+        return number is not None and not text[self.answer_starts[number]:passage.start].strip()
 
     def label(self, passage: Passage) -> str | None:
         number = self.of(passage)

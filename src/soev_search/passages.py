@@ -37,6 +37,8 @@ MAX_PASSAGE_CHARS = 240
 _COUNT_MAX = 0xFFFF
 _HASH_MASK = (1 << 61) - 1
 _HASH_BASE = 1_000_003
+# Words whose hash is remembered (Zipf: the frequent ones come first).
+_WORD_CACHE = 100_000
 _HEADER = 8  # documents counted, little-endian unsigned 64-bit
 
 # A sentence ends at . ! ? or … before a space and a capital letter (or a quote and one),
@@ -89,7 +91,9 @@ def passage_words(text: str) -> list[str]:
 def _word_hash(word: str, cache: dict[str, int]) -> int:
     value = cache.get(word)
     if value is None:
-        value = cache[word] = zlib.crc32(word.encode("utf-8")) + 1
+        value = zlib.crc32(word.encode("utf-8")) + 1
+        if len(cache) < _WORD_CACHE:
+            cache[word] = value
     return value
 
 
