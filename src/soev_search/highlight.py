@@ -23,12 +23,12 @@ from dataclasses import dataclass
 
 from soev_search.analysis import DanishAnalyzer, normalize, stem
 from soev_search.document import Section
-from soev_search.passages import REPEATED, Passage, split_passages
+from soev_search.passages import REPEATED, SCAN_CHARS, Passage, split_passages
 from soev_search.query import TEXT_FIELDS, Field, Node, Phrase, Prefix, Word, positive_leaves
 
 SNIPPET_CHARS = 240
 # Snippets look for matches only this far into a text: long documents stay cheap.
-SNIPPET_SCAN_CHARS = 20_000
+SNIPPET_SCAN_CHARS = SCAN_CHARS
 # BM25's term-frequency saturation: a word's second occurrence adds 37 %, its third 14 %.
 _K1 = 1.2
 # A pair of different query words in adjacent words adds this share of the rarer one's weight.

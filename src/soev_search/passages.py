@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FILE = "repeated-passages.bin"
+# Snippets come from this many first characters of a text, so only they are counted.
+SCAN_CHARS = 20_000
 SHINGLE_WORDS = 5
 MIN_DOCUMENTS = 3
 MIN_SHARE = 0.002
@@ -142,6 +144,7 @@ class RepeatedPassages:
 
     def _document_slots(self, text: str) -> set[int]:
         slots: set[int] = set()
+        text = text[:SCAN_CHARS]
         for passage in split_passages(text):
             slots.update(shingle_slots(passage_words(text[passage.start:passage.end]),
                                        self._hashes))
