@@ -11,8 +11,9 @@ import pytest
 
 from soev_search.analysis import DanishAnalyzer
 from soev_search.document import Section
-from soev_search.highlight import Highlighter, section_label
+from soev_search.highlight import Highlighter, highlighter_for, section_label
 from soev_search.index import rebuild
+from soev_search.query import parse
 from soev_search.results import Hit, SearchRequest
 from soev_search.search import SearchEngine
 
@@ -183,3 +184,9 @@ def test_everything_but_the_marks_is_escaped_wherever_the_passage_comes_from(ana
         assert "<script" not in snippet and "<img" not in snippet and "<b>" not in snippet
         assert re.sub(r"</?mark>", "", snippet).count("<") == 0
         assert "&lt;" in snippet
+
+
+def test_a_prefix_counts_as_one_word_whether_it_matched_as_typed_or_stemmed(analyzer):
+    hl = highlighter_for(analyzer, parse("beskæftigelse*").tree)
+    assert hl.keys("beskæftigelsesindsatsen") == hl.keys("beskæftigelse") == {"beskaeftigelse"}
+    assert hl.keys("kantine") == frozenset()

@@ -106,7 +106,9 @@ class Highlighter:
                  ) -> None:
         self.analyzer = analyzer
         self.terms = frozenset(terms)
-        self.prefixes = tuple({p for prefix in prefixes for p in (prefix, stem(prefix))})
+        # A prefix matches as typed or stemmed; either way it counts as the one query word.
+        self._prefix_of = {form: prefix for prefix in prefixes for form in (stem(prefix), prefix)}
+        self.prefixes = tuple(self._prefix_of)
         # A term's weight is its idf in the index; a prefix (or without an index) weighs 1.
         self.weights = dict(weights or {})
         needles = sorted(self.terms | set(self.prefixes), key=len, reverse=True)
@@ -119,12 +121,9 @@ class Highlighter:
         keys = self.terms & word_terms
         if self.prefixes:
             folded = normalize(word)
-            keys |= {p for p in self.prefixes
+            keys |= {self._prefix_of[p] for p in self.prefixes
                      if any(t.startswith(p) for t in (folded, *word_terms))}
         return keys
-
-    def matches(self, word: str) -> bool:
-        return bool(self.keys(word))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the matched words, in order."""
