@@ -129,8 +129,9 @@ def test_words_close_together_weigh_more(analyzer):
     text = ("Kantinen ligger i stueetagen, og langt nede i teksten om alt muligt andet står "
             "der til sidst noget om fleksjob. Her er en sætning uden noget. "
             "Kantinen giver fleksjob til seks borgere hvert år i byen.")
-    snippet = highlighter(analyzer, "kantine fleksjob").snippet(text, length=150).html
-    assert plain(snippet).startswith("… Kantinen giver fleksjob")
+    snippet = plain(highlighter(analyzer, "kantine fleksjob").snippet(text, length=150).html)
+    assert "Kantinen giver fleksjob til seks borgere" in snippet
+    assert "langt nede" not in snippet
 
 
 def test_the_best_two_passages_are_shown_in_document_order(analyzer):
@@ -151,7 +152,19 @@ def test_repeated_text_and_the_title_line_lose_to_any_other_match(analyzer):
     assert plain(snippet) == "… I år fik kantinen nye borde."
     alone = highlighter(analyzer, "nyhedsbrev").snippet(
         text, title=title, repetition=lambda passage: copied.get(passage, 0.0)).html
-    assert plain(alone) == f"… {shared} …"
+    # the repeated sentence, and the document's own sentence after it to tell it apart
+    assert plain(alone) == f"… {shared} I år fik kantinen nye borde."
+
+
+def test_a_lone_passage_gets_its_own_neighbours_as_context_while_they_fit(analyzer):
+    text = ("Fælles indledning for alle. Sætning før. Kantinen åbnede i maj. Sætning efter. "
+            "En meget lang sætning til sidst, som slet ikke kan være med i uddraget her.")
+    shared = {"Fælles indledning for alle.": 1.0}
+    snippet = highlighter(analyzer, "kantine").snippet(
+        text, length=70, repetition=lambda passage: shared.get(passage, 0.0)).html
+    assert plain(snippet) == "… Sætning før. Kantinen åbnede i maj. Sætning efter. …"
+    short = highlighter(analyzer, "kantine").snippet(text, length=30).html
+    assert plain(short) == "… Kantinen åbnede i maj. …"
 
 
 def test_the_section_is_the_question_the_passage_answers(analyzer):

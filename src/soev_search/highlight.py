@@ -4,7 +4,7 @@ A word is marked when its index terms (stem, compound parts) meet the query's te
 marks agree with what the search matched: "aftale" marks "partnerskabsaftalens". Everything
 else is HTML-escaped; the only markup produced is <mark>.
 
-A snippet is the best one or two sentence-sized passages (`passages.split_passages`), shown
+A snippet is the best one or two sentence-sized passages (`passages.Sentences`), shown
 in document order. A passage scores by the query words it holds, as a BM25 passage scorer
 does: each distinct word by its rarity in the index (idf), repeats of a word saturating, and
 a bonus for distinct words close together. Text the corpus repeats (`RepeatedPassages`) and
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 
 from soev_search.analysis import DanishAnalyzer, normalize, stem
 from soev_search.document import Section
-from soev_search.passages import REPEATED, SCAN_CHARS, Passage, split_passages
+from soev_search.passages import REPEATED, SCAN_CHARS, Passage, Sentences
 from soev_search.query import TEXT_FIELDS, Field, Node, Phrase, Prefix, Word, positive_leaves
 
 SNIPPET_CHARS = 240
@@ -69,6 +70,7 @@ class _Candidate:
     passage: Passage
     matches: list[_Match]
     score: float
+    sentence: int = 0
     repetition: float = 0.0
 
     def rank(self) -> tuple[bool, float, int]:
@@ -156,7 +158,7 @@ class Highlighter:
                 ) -> Snippet:
         """The best one or two passages for the query (or the opening), escaped."""
         scanned = text[:SNIPPET_SCAN_CHARS]
-        passages = split_passages(scanned, length)
+        sentences = Sentences(scanned, length)
         title_key = _plain(title)
 
         def repeated(passage: Passage) -> float:
@@ -165,10 +167,14 @@ class Highlighter:
                 return 1.0
             return repetition(piece) if repetition is not None else 0.0
 
-        candidates = _weigh_repetition(self._candidates_in(scanned, passages), repeated)
+        candidates = _weigh_repetition(self._candidates_in(sentences), repeated)
         answers = _Sections(scanned, sections)
-        chosen = (_choose(candidates, length, answers.of) if candidates
-                  else _opening(passages, repeated, length))
+        if candidates:
+            chosen = _choose(candidates, length, answers.of)
+            if len(chosen) == 1:
+                chosen = _with_context(chosen[0], sentences, repeated, length, answers.of)
+        else:
+            chosen = _opening(sentences, repeated, length)
         if not chosen:
             return Snippet("")
         first = chosen[0].passage
@@ -176,20 +182,22 @@ class Highlighter:
         opens = not text[:first.start].strip() or answers.begins_answer(first, scanned)
         return Snippet(_render_passages(text, chosen, opens), answers.label(first))
 
-    def _candidates_in(self, text: str, passages: list[Passage]) -> list[_Candidate]:
-        matches = self._matches(text)
-        candidates: list[_Candidate] = []
-        at = 0
-        for passage in passages:
-            while at < len(matches) and matches[at].start < passage.start:
-                at += 1
-            inside: list[_Match] = []
-            while at < len(matches) and matches[at].end <= passage.end:
-                inside.append(matches[at])
-                at += 1
-            if inside:
-                candidates.append(_Candidate(passage, inside, self._score(text, inside)))
-        return candidates
+    def _candidates_in(self, sentences: Sentences) -> list[_Candidate]:
+        """The passages holding matches, each with its matches and score."""
+        text = sentences.text
+        found: dict[Passage, _Candidate] = {}
+        for match in self._matches(text):
+            place = sentences.passage_at(match.start)
+            if place is None:
+                continue
+            number, passage = place
+            candidate = found.get(passage)
+            if candidate is None:
+                candidate = found[passage] = _Candidate(passage, [], 0.0, number)
+            candidate.matches.append(match)
+        for candidate in found.values():
+            candidate.score = self._score(text, candidate.matches)
+        return list(found.values())
 
     def _score(self, text: str, matches: list[_Match]) -> float:
         counts: dict[str, int] = {}
@@ -245,20 +253,42 @@ def _choose(candidates: list[_Candidate], length: int,
     return sorted(chosen, key=lambda c: c.passage.start)
 
 
-def _opening(passages: list[Passage], repeated: Callable[[Passage], float],
+def _with_context(best: _Candidate, sentences: Sentences,
+                  repeated: Callable[[Passage], float], length: int,
+                  section_of: Callable[[Passage], int | None]) -> list[_Candidate]:
+    """A lone passage with the passages right after and before it, while they fit and are
+    the document's own text from the same answer: one sentence of a template or a repeated
+    formula tells documents apart less than its surroundings."""
+    chosen = [best]
+    used = best.passage.end - best.passage.start
+    section = section_of(best.passage)
+    for neighbour in sentences.neighbours(best.sentence, best.passage):
+        size = neighbour.end - neighbour.start + 1
+        if (used + size <= length and section_of(neighbour) == section
+                and repeated(neighbour) < REPEATED):
+            chosen.append(_Candidate(neighbour, [], 0.0))
+            used += size
+    return sorted(chosen, key=lambda c: c.passage.start)
+
+
+def _opening(sentences: Sentences, repeated: Callable[[Passage], float],
              length: int) -> list[_Candidate]:
     """Without a match: the first passages that are neither repeated text nor the title, up
     to `length`; the first passage when the opening holds nothing else."""
+    opening = itertools.islice((passage for number in range(len(sentences))
+                                for passage in sentences.passages(number)), _OPENING_PASSAGES)
     chosen: list[_Candidate] = []
+    first: Passage | None = None
     used = 0
-    for passage in passages[:_OPENING_PASSAGES]:
+    for passage in opening:
+        first = first or passage
         size = passage.end - passage.start + 1
         if chosen and used + size > length:
             break
         if repeated(passage) < REPEATED:
             chosen.append(_Candidate(passage, [], 0.0))
             used += size
-    return chosen or [_Candidate(passage, [], 0.0) for passage in passages[:1]]
+    return chosen or ([_Candidate(first, [], 0.0)] if first else [])
 
 
 def _render_passages(text: str, chosen: list[_Candidate], opens: bool) -> str:
