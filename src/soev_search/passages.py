@@ -39,13 +39,14 @@ TABLE_BITS = 22
 TABLE_SLOTS = 1 << TABLE_BITS
 MAX_PASSAGE_CHARS = 240
 _COUNT_MAX = 0xFFFF
-_HASH_MASK = (1 << 61) - 1
-_HASH_BASE = 1_000_003
+_SLOT_MASK = TABLE_SLOTS - 1
 # Passages whose repetition is remembered.
 _REPETITION_CACHE = 50_000
 # Words whose hash is remembered (Zipf: the frequent ones come first).
 _WORD_CACHE = 100_000
-_HEADER = 8  # documents counted, little-endian unsigned 64-bit
+# The file starts with the documents counted and the slot of a reference run (both 64-bit
+# little-endian): counts hashed otherwise (another Python's tuple hash) are not used.
+_HEADER = 16
 
 # A sentence ends at . ! ? or … before a space and a capital letter (or a quote and one),
 # and at every line break: "bl.a. skrevet", "f.eks. i" and "ca. 40 %" stay whole.
@@ -53,7 +54,7 @@ _HEADER = 8  # documents counted, little-endian unsigned 64-bit
 _SENTENCE_END = re.compile(
     r"[.!?…\n](?:(?<=[.!?…])[ \t]+(?=[\"“”„«(]?[A-ZÆØÅÄÖÜ])|(?<=\n)\n*)")
 _WORD = re.compile(r"\w+")
-_DIGITS = re.compile(r"\d+")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -136,41 +137,37 @@ def _pieces(text: str, start: int, end: int, max_chars: int) -> Iterator[Passage
 
 
 def passage_words(text: str) -> list[str]:
-    """The words repetition is counted on: lower case, every number alike ("status 2018"
+    """The words repetition is counted on: lower case, every digit alike ("status 2018"
     and "status 2019" are the same template)."""
-    return _WORD.findall(_DIGITS.sub("0", text.lower()))
+    return _WORD.findall(_DIGIT.sub("0", text.lower()))
 
 
-# The rolling hash's factor for the word leaving a run of each width.
-_LEADS = [0, *(pow(_HASH_BASE, width - 1, _HASH_MASK) for width in range(1, SHINGLE_WORDS + 1))]
+class WordHashes(dict):
+    """Word → CRC-32 (+1, so no word hashes to 0), remembering the first _WORD_CACHE words
+    (Zipf: the frequent ones come first)."""
 
-
-def _word_hash(word: str, cache: dict[str, int]) -> int:
-    value = cache.get(word)
-    if value is None:
+    def __missing__(self, word: str) -> int:
         value = zlib.crc32(word.encode("utf-8")) + 1
-        if len(cache) < _WORD_CACHE:
-            cache[word] = value
-    return value
+        if len(self) < _WORD_CACHE:
+            self[word] = value
+        return value
 
 
-def shingle_slots(words: list[str], cache: dict[str, int]) -> list[int]:
-    """Table slot of every run of SHINGLE_WORDS words (of the whole passage when shorter),
-    by a rolling polynomial hash of the words' CRC-32: the same in every process."""
-    if not words:
-        return []
-    hashes = [_word_hash(word, cache) for word in words]
-    width = min(SHINGLE_WORDS, len(hashes))
-    lead = _LEADS[width]
-    value = 0
-    for h in hashes[:width]:
-        value = (value * _HASH_BASE + h) % _HASH_MASK
-    # The width goes into the hash, so a 3-word passage never meets a 5-word run.
-    slots = [(value + width) & (TABLE_SLOTS - 1)]
-    for old, new in zip(hashes, hashes[width:], strict=False):
-        value = ((value - old * lead) * _HASH_BASE + new) % _HASH_MASK
-        slots.append((value + width) & (TABLE_SLOTS - 1))
-    return slots
+def shingle_slots(words: list[str], hashes: WordHashes) -> list[int]:
+    """Table slot of every run of SHINGLE_WORDS words (of the whole passage when shorter):
+    Python's hash of the tuple of the words' CRC-32. A tuple of ints hashes the same in
+    every process (no per-process salt, unlike str); the file records the hash of a
+    reference tuple, so counts made by a Python that hashes tuples otherwise are not used."""
+    codes = list(map(hashes.__getitem__, words))
+    if len(codes) < SHINGLE_WORDS:
+        return [hash(tuple(codes)) & _SLOT_MASK] if codes else []
+    runs = zip(*(codes[i:] for i in range(SHINGLE_WORDS)), strict=False)
+    return [code & _SLOT_MASK for code in map(hash, runs)]
+
+
+def _reference_slot() -> int:
+    return shingle_slots(["socialøkonomiske", "virksomheder", "i", "0000", "kommuner"],
+                         WordHashes())[0]
 
 
 class RepeatedPassages:
@@ -179,7 +176,7 @@ class RepeatedPassages:
     def __init__(self, counts: array | None = None, documents: int = 0) -> None:
         self.counts = counts if counts is not None else array("H", bytes(2 * TABLE_SLOTS))
         self.documents = documents
-        self._hashes: dict[str, int] = {}
+        self._hashes = WordHashes()
         # Searches meet the same passages again and again (the shared introduction above all).
         self.repetition = lru_cache(maxsize=_REPETITION_CACHE)(self._repetition)
 
@@ -193,18 +190,29 @@ class RepeatedPassages:
 
     def _count(self, text: str, step: int) -> None:
         counts = self.counts
-        for slot in self._document_slots(text):
-            value = counts[slot]
-            if value != _COUNT_MAX:  # a saturated counter no longer knows its count
-                counts[slot] = max(0, value + step)
+        slots = self._document_slots(text)
+        if step > 0 and self.documents < _COUNT_MAX:
+            # a slot counts each document once, so no counter can pass the documents
+            for slot in slots:
+                counts[slot] += 1
+        else:
+            for slot in slots:
+                value = counts[slot]
+                if value != _COUNT_MAX:  # a saturated counter no longer knows its count
+                    counts[slot] = max(0, value + step)
         self.documents = max(0, self.documents + step)
 
     def _document_slots(self, text: str) -> set[int]:
         slots: set[int] = set()
         text = text[:SCAN_CHARS]
+        # passage_words of the whole text at once, while lower case keeps the offsets
+        # (a few letters, as "İ", grow when lowered)
+        lowered = _DIGIT.sub("0", text.lower())
+        same_offsets = len(lowered) == len(text)
         for passage in split_passages(text):
-            slots.update(shingle_slots(passage_words(text[passage.start:passage.end]),
-                                       self._hashes))
+            words = (_WORD.findall(lowered, passage.start, passage.end) if same_offsets
+                     else passage_words(text[passage.start:passage.end]))
+            slots.update(shingle_slots(words, self._hashes))
         return slots
 
     # --- use (search) ----------------------------------------------------------------------
@@ -236,7 +244,8 @@ class RepeatedPassages:
         if sys.byteorder == "big":  # the file is little-endian everywhere
             counts = array("H", counts)
             counts.byteswap()
-        body = self.documents.to_bytes(_HEADER, "little") + counts.tobytes()
+        header = self.documents.to_bytes(8, "little") + _reference_slot().to_bytes(8, "little")
+        body = header + counts.tobytes()
         temp = build / f"{FILE}.tmp"
         temp.write_bytes(zlib.compress(body, 1))
         os.replace(temp, build / FILE)
@@ -249,10 +258,11 @@ class RepeatedPassages:
             body = zlib.decompress((build / FILE).read_bytes())
         except (FileNotFoundError, zlib.error):
             return None
+        if (len(body) != _HEADER + 2 * TABLE_SLOTS
+                or int.from_bytes(body[8:16], "little") != _reference_slot()):
+            return None
         counts = array("H")
         counts.frombytes(body[_HEADER:])
         if sys.byteorder == "big":
             counts.byteswap()
-        if len(counts) != TABLE_SLOTS:
-            return None
-        return cls(counts, int.from_bytes(body[:_HEADER], "little"))
+        return cls(counts, int.from_bytes(body[:8], "little"))
