@@ -167,6 +167,22 @@ def test_a_lone_passage_gets_its_own_neighbours_as_context_while_they_fit(analyz
     assert plain(short) == "… Kantinen åbnede i maj. …"
 
 
+def test_a_lone_passage_is_followed_by_as_much_of_the_next_sentence_as_fits(analyzer):
+    text = ("Kantinen åbnede i maj. En lang sætning efter med mange ord om alt muligt andet "
+            "her i byen og omegnen.")
+    snippet = plain(highlighter(analyzer, "kantine").snippet(text, length=80).html)
+    assert snippet == ("Kantinen åbnede i maj. En lang sætning efter med mange ord om alt muligt "
+                       "andet …")
+    assert len(snippet) <= 80 + len(" …")
+
+
+def test_a_word_found_only_in_the_title_line_gets_the_opening_without_the_title(analyzer):
+    title = "Kantinen i Aalborg"
+    text = f"{title}\n\nBorgerne spiser frokost hver dag. Der er åbent for alle."
+    snippet = highlighter(analyzer, "kantine").snippet(text, title=title).html
+    assert plain(snippet) == "… Borgerne spiser frokost hver dag. Der er åbent for alle."
+
+
 def test_the_section_is_the_question_the_passage_answers(analyzer):
     sections = [Section("Har I en strategi?", "Ja, en strategi for 2020."),
                 Section("Hvor mange frivillige (ca.)?", "Der er 30 frivillige.")]

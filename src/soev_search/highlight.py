@@ -38,6 +38,8 @@ _PROXIMITY = 0.5
 # own text, and for at most _MAX_WEIGHED of them.
 _OWN_WANTED = 4
 _MAX_WEIGHED = 40
+# Less room than this after a lone passage is not filled with a cut-off next sentence.
+_MIN_CROPPED = 40
 # Without a match, the opening is looked for among this many first passages.
 _OPENING_PASSAGES = 20
 # Between two passages not adjacent in the text.
@@ -161,13 +163,18 @@ class Highlighter:
         sentences = Sentences(scanned, length)
         title_key = _plain(title)
 
+        def is_title(passage: Passage) -> bool:
+            return bool(title_key) and _plain(scanned[passage.start:passage.end]) == title_key
+
         def repeated(passage: Passage) -> float:
-            piece = scanned[passage.start:passage.end]
-            if title_key and _plain(piece) == title_key:
+            if is_title(passage):
                 return 1.0
+            piece = scanned[passage.start:passage.end]
             return repetition(piece) if repetition is not None else 0.0
 
-        candidates = _weigh_repetition(self._candidates_in(sentences), repeated)
+        # The result shows the title already: a match only there gets the opening instead.
+        candidates = _weigh_repetition(
+            [c for c in self._candidates_in(sentences) if not is_title(c.passage)], repeated)
         answers = _Sections(scanned, sections)
         if candidates:
             chosen = _choose(candidates, length, answers.of)
@@ -256,19 +263,29 @@ def _choose(candidates: list[_Candidate], length: int,
 def _with_context(best: _Candidate, sentences: Sentences,
                   repeated: Callable[[Passage], float], length: int,
                   section_of: Callable[[Passage], int | None]) -> list[_Candidate]:
-    """A lone passage with the passages right after and before it, while they fit and are
-    the document's own text from the same answer: one sentence of a template or a repeated
-    formula tells documents apart less than its surroundings."""
-    chosen = [best]
-    used = best.passage.end - best.passage.start
+    """A lone passage with the passages right after and before it while they fit, then as
+    much of the one after as fits, cut at a word; only the document's own text from the same
+    answer: one sentence of a template or a repeated formula tells documents apart less than
+    its surroundings."""
     section = section_of(best.passage)
-    for neighbour in sentences.neighbours(best.sentence, best.passage):
-        size = neighbour.end - neighbour.start + 1
-        if (used + size <= length and section_of(neighbour) == section
-                and repeated(neighbour) < REPEATED):
-            chosen.append(_Candidate(neighbour, [], 0.0))
-            used += size
-    return sorted(chosen, key=lambda c: c.passage.start)
+
+    def usable(passage: Passage | None) -> bool:
+        return (passage is not None and section_of(passage) == section
+                and repeated(passage) < REPEATED)
+
+    after, before = sentences.neighbours(best.sentence, best.passage)
+    chosen = [best.passage]
+    room = length - (best.passage.end - best.passage.start)
+    for neighbour in (after, before):
+        if usable(neighbour) and neighbour.end - neighbour.start + 1 <= room:
+            chosen.append(neighbour)
+            room -= neighbour.end - neighbour.start + 1
+    if after is not None and after not in chosen and room >= _MIN_CROPPED and usable(after):
+        cut = sentences.text.rfind(" ", after.start, after.start + room - 1)
+        if cut > after.start:
+            chosen.append(Passage(after.start, cut))
+    context = [_Candidate(passage, [], 0.0) for passage in chosen[1:]]
+    return sorted([best, *context], key=lambda c: c.passage.start)
 
 
 def _opening(sentences: Sentences, repeated: Callable[[Passage], float],

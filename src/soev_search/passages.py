@@ -106,18 +106,15 @@ class Sentences:
                 return number, passage
         return None
 
-    def neighbours(self, number: int, passage: Passage) -> Iterator[Passage]:
-        """The passage right after this one, then the one right before (if any)."""
+    def neighbours(self, number: int, passage: Passage) -> tuple[Passage | None, Passage | None]:
+        """The passages right after and right before this one (None at the text's ends)."""
         own = self.passages(number)
         at = own.index(passage)
         after = own[at + 1:] or next((self.passages(n) for n in range(number + 1, len(self))
                                       if self.passages(n)), [])
         before = own[:at] or next((self.passages(n) for n in range(number - 1, -1, -1)
                                    if self.passages(n)), [])
-        if after:
-            yield after[0]
-        if before:
-            yield before[-1]
+        return (after[0] if after else None), (before[-1] if before else None)
 
 
 def _pieces(text: str, start: int, end: int, max_chars: int) -> Iterator[Passage]:
