@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import zlib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from soev_search.passages import (
     FILE,
     REPEATED,
     RepeatedPassages,
+    document_slots,
     passage_words,
     split_passages,
 )
@@ -171,3 +173,18 @@ def test_counts_hashed_by_another_python_are_not_used(tmp_path):
 def test_a_damaged_file_reads_as_no_counts(tmp_path, damaged):
     (tmp_path / FILE).write_bytes(damaged)
     assert RepeatedPassages.load(tmp_path) is None
+
+
+def test_counts_merged_from_workers_equal_counts_added_one_by_one(corpus_dir):
+    docs = sample_documents(corpus_dir)
+    one_by_one = RepeatedPassages()
+    for doc in docs:
+        one_by_one.add(doc.text)
+    merged = RepeatedPassages()
+    for chunk in (docs[:2], docs[2:]):  # as two worker processes would count them
+        counted: Counter[int] = Counter()
+        for doc in chunk:
+            counted.update(document_slots(doc.text))
+        merged.merge(counted, len(chunk))
+    assert merged.documents == one_by_one.documents == 5
+    assert merged.counts == one_by_one.counts

@@ -22,7 +22,8 @@ import re
 import sys
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -162,6 +163,23 @@ def shingle_slots(words: list[str], hashes: WordHashes) -> list[int]:
     return [code & _SLOT_MASK for code in map(hash, runs)]
 
 
+def document_slots(text: str, hashes: WordHashes | None = None) -> set[int]:
+    """The table slots of a document's word runs, each once (what `RepeatedPassages.merge`
+    counts); only the first SCAN_CHARS characters, where snippets look."""
+    hashes = hashes if hashes is not None else WordHashes()
+    slots: set[int] = set()
+    text = text[:SCAN_CHARS]
+    # passage_words of the whole text at once, while lower case keeps the offsets
+    # (a few letters, as "İ", grow when lowered)
+    lowered = _DIGIT.sub("0", text.lower())
+    same_offsets = len(lowered) == len(text)
+    for passage in split_passages(text):
+        words = (_WORD.findall(lowered, passage.start, passage.end) if same_offsets
+                 else passage_words(text[passage.start:passage.end]))
+        slots.update(shingle_slots(words, hashes))
+    return slots
+
+
 def _reference_slot() -> int:
     return shingle_slots(["socialøkonomiske", "virksomheder", "i", "0000", "kommuner"],
                          WordHashes())[0]
@@ -180,37 +198,25 @@ class RepeatedPassages:
     # --- learning (rebuild and update) ---------------------------------------------------
 
     def add(self, text: str) -> None:
-        self._count(text, +1)
+        self.merge(Counter(document_slots(text, self._hashes)), 1)
 
     def remove(self, text: str) -> None:
-        self._count(text, -1)
+        self.merge(Counter(document_slots(text, self._hashes)), -1)
 
-    def _count(self, text: str, step: int) -> None:
+    def merge(self, slot_documents: Mapping[int, int], documents: int) -> None:
+        """Add (or with negative numbers take away) the slot counts of `documents`
+        documents, e.g. counted by a worker process with `document_slots`."""
         counts = self.counts
-        slots = self._document_slots(text)
-        if step > 0 and self.documents < _COUNT_MAX:
+        if documents > 0 and self.documents + documents <= _COUNT_MAX:
             # a slot counts each document once, so no counter can pass the documents
-            for slot in slots:
-                counts[slot] += 1
+            for slot, number in slot_documents.items():
+                counts[slot] += number
         else:
-            for slot in slots:
+            for slot, number in slot_documents.items():
                 value = counts[slot]
                 if value != _COUNT_MAX:  # a saturated counter no longer knows its count
-                    counts[slot] = max(0, value + step)
-        self.documents = max(0, self.documents + step)
-
-    def _document_slots(self, text: str) -> set[int]:
-        slots: set[int] = set()
-        text = text[:SCAN_CHARS]
-        # passage_words of the whole text at once, while lower case keeps the offsets
-        # (a few letters, as "İ", grow when lowered)
-        lowered = _DIGIT.sub("0", text.lower())
-        same_offsets = len(lowered) == len(text)
-        for passage in split_passages(text):
-            words = (_WORD.findall(lowered, passage.start, passage.end) if same_offsets
-                     else passage_words(text[passage.start:passage.end]))
-            slots.update(shingle_slots(words, self._hashes))
-        return slots
+                    counts[slot] = min(_COUNT_MAX, max(0, value + number))
+        self.documents = max(0, self.documents + documents)
 
     # --- use (search) ----------------------------------------------------------------------
 
