@@ -201,7 +201,7 @@ class RepeatedPassages:
         self.merge(Counter(document_slots(text, self._hashes)), 1)
 
     def remove(self, text: str) -> None:
-        self.merge(Counter(document_slots(text, self._hashes)), -1)
+        self.merge(dict.fromkeys(document_slots(text, self._hashes), -1), -1)
 
     def merge(self, slot_documents: Mapping[int, int], documents: int) -> None:
         """Add (or with negative numbers take away) the slot counts of `documents`
