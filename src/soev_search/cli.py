@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from soev_search.config import resolve_paths
+from soev_search import settings
 from soev_search.errors import SoevError
 from soev_search.filters import FILTERS, Filter, FilterValueError
 
@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
         sub.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+        _add_workers(sub)
         sub.set_defaults(handler=handler)
 
     search = commands.add_parser("search", help="search the index")
@@ -56,13 +57,31 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(handler=_run_stats)
 
+    compare = commands.add_parser("compare", help="the status articles' questionnaire, "
+                                                  "municipality by municipality")
+    compare.add_argument("--question", help="only this question: its number or slug")
+    compare.add_argument("--municipality", action="append", default=[],
+                         help="only these municipalities (repeat for several)")
+    compare.add_argument("--json", action="store_true")
+    compare.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    compare.set_defaults(handler=_run_compare)
+
     serve = commands.add_parser("serve", help="serve the web UI and API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
     serve.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    serve.add_argument("--threads", type=int,
+                       help="server threads (default: $SOEV_THREADS or 4 per CPU)")
+    _add_workers(serve)
     serve.set_defaults(handler=_run_serve)
     return parser
+
+
+def _add_workers(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--workers", type=int,
+                         help="processes for reading files and indexing "
+                              "(default: $SOEV_WORKERS or the CPU count)")
 
 
 def _filter_value(declared: Filter):
@@ -135,10 +154,17 @@ def _run_stats(args: argparse.Namespace) -> int:
     return index_cli.run_stats(args)
 
 
+def _run_compare(args: argparse.Namespace) -> int:
+    from soev_search import index_cli
+
+    return index_cli.run_compare(args)
+
+
 def _run_serve(args: argparse.Namespace) -> int:
     from soev_search.web.serve import serve  # Flask loads only for this command
 
-    serve(resolve_paths(args.corpus, args.index), args.host, args.port)
+    serve(settings.load(corpus=args.corpus, index=args.index, threads=args.threads,
+                        workers=args.workers), args.host, args.port)
     return 0
 
 

@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from soev_search import settings
 from soev_search.document import DOCTYPES, SOURCES, Document
 
 YEAR_RANGE = (1900, 2100)
-MAX_VALUE_CHARS = 100
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 FilterKind = Literal["values"]
@@ -50,11 +50,17 @@ class Filter:
     order: ValueOrder = "count"  # how facet values are listed
     kind: FilterKind = "values"
 
+    def request_fields(self) -> list[tuple[str, type, Any]]:
+        """The SearchRequest fields this filter adds: (name, type, default). A "values"
+        filter adds one tuple of accepted values; a range kind would add its two bounds."""
+        return [(self.name, tuple, ())]
+
     def parse(self, raw: str) -> Any:
         """One value as typed (URL, CLI) → the request's value; FilterValueError if wrong."""
         value = raw.strip()
-        if len(value) > MAX_VALUE_CHARS:
-            raise FilterValueError(f"Filterværdien er for lang: højst {MAX_VALUE_CHARS} tegn.")
+        longest = settings.current().max_value_chars
+        if len(value) > longest:
+            raise FilterValueError(f"Filterværdien er for lang: højst {longest} tegn.")
         converted = _to_int(value, self.label) if self.value_type is int else value
         if self.check is not None:
             self.check(converted)

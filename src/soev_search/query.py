@@ -19,10 +19,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from soev_search import settings
 from soev_search.analysis import WORD_RE
 from soev_search.filters import query_field_names
 
-MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 40
 # The fields of words (not of filter values): plain words search DEFAULT_FIELDS.
 TEXT_FIELDS = ("title", "text", "sections")
@@ -101,8 +101,9 @@ def parse(text: str) -> ParsedQuery:
     text = text.strip()
     if not text:
         return ParsedQuery(None)
-    if len(text) > MAX_QUERY_CHARS:
-        return ParsedQuery(plain_words(text[:MAX_QUERY_CHARS]), NOTICE_TOO_LONG)
+    longest = settings.current().max_query_chars
+    if len(text) > longest:
+        return ParsedQuery(plain_words(text[:longest]), NOTICE_TOO_LONG)
     try:
         return ParsedQuery(_Parser(_lex(text)).parse())
     except QuerySyntaxError:

@@ -15,6 +15,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from soev_search import settings
 from soev_search.analysis import DanishAnalyzer
 from soev_search.cache import RecentCache
 from soev_search.document import Document
@@ -23,12 +24,10 @@ from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS
 from soev_search.passages import RepeatedPassages
 from soev_search.schema import load_vocabulary, open_index, unpack_document
 from soev_search.spelling import Completions, SpellingWords
-from soev_search.store import BUILD_INFO, REBUILD_HINT, read_json
+from soev_search.store import REBUILD_HINT
 from soev_search.whoosh_facets import FacetColumns
 from soev_search.whoosh_query import is_costly
 
-# Match sets and rankings of this many recent queries are kept per build.
-QUERY_CACHE = 32
 # Rank at least this far ahead, so the next pages of a query come from the cache.
 RANK_AHEAD = 50
 
@@ -38,16 +37,17 @@ Ranking = list[tuple[int, float]]
 class OpenBuild:
     """Thread-safe; searchers are pooled so each thread has its own."""
 
-    def __init__(self, build: Path) -> None:
+    def __init__(self, build: Path, info: dict[str, Any]) -> None:
         self.build = build
-        self.info: dict[str, Any] = read_json(build / BUILD_INFO)
+        self.info = info
         self.analyzer = DanishAnalyzer(load_vocabulary(build))
         self.index = open_index(build, self.analyzer.decompounder.vocabulary)
         self._pool: list[Searcher] = []
         self._pool_lock = threading.Lock()
         self._retired = False
-        self._matches: RecentCache[str, list[int]] = RecentCache(QUERY_CACHE)
-        self._rankings: RecentCache[tuple, tuple[Ranking, bool]] = RecentCache(QUERY_CACHE)
+        recent = settings.current().query_cache
+        self._matches: RecentCache[str, list[int]] = RecentCache(recent)
+        self._rankings: RecentCache[tuple, tuple[Ranking, bool]] = RecentCache(recent)
         self._spelling: SpellingWords | None = None
         self._completions: Completions | None = None
         self._repeated: RepeatedPassages | None | bool = False  # False: not read yet

@@ -19,19 +19,19 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from soev_search import settings
 from soev_search.analysis import normalize
 from soev_search.document import Document
 from soev_search.filters import COLUMN_FILTERS, FACETS, KEYWORD_FILTERS
 from soev_search.highlight import Highlighter, highlighter_for, idf
 from soev_search.query import has_scoring, parse
 from soev_search.results import FacetValue, Hit, SearchRequest, SearchResult
-from soev_search.store import current_build, pointer_stamp, size_on_disk
+from soev_search.store import pointer_stamp, readable_build, size_on_disk
 from soev_search.whoosh_build import OpenBuild
 from soev_search.whoosh_facets import facet_values
 from soev_search.whoosh_query import QueryCompiler
 from soev_search.whoosh_suggest import Suggester
 
-MAX_PER_PAGE = 100
 NOTICE_ONLY_COMMON_WORDS = (
     "Søgningen bestod kun af meget almindelige ord; alle dokumenter vises."
 )
@@ -80,6 +80,13 @@ class WhooshEngine:
     def mark(self, text: str, query: str) -> str:
         return highlighter_for(self._current().analyzer, parse(query).tree).mark(text)
 
+    def build_id(self) -> str:
+        """Names the build being served; changes with every rebuild and update."""
+        return self._current().build.name
+
+    def document_count(self) -> int:
+        return len(self._current().facets.alive)
+
     def stats(self) -> dict[str, Any]:
         build = self._current()
         counts = build.facets.count(build.facets.alive, SearchRequest())[1]
@@ -104,10 +111,10 @@ class WhooshEngine:
         with self._lock:
             if self._open is not None and stamp == self._stamp:
                 return self._open
-            build = current_build(self.index_dir)
+            build, info = readable_build(self.index_dir)
             old = self._open
             if old is None or old.build != build:
-                self._open = OpenBuild(build)
+                self._open = OpenBuild(build, info)
                 if old is not None:
                     old.retire()
             self._stamp = stamp
@@ -155,7 +162,7 @@ class _Search:
                                  set(self.matching) if filtered else None, filters, limit)
 
     def result(self) -> SearchResult:
-        per_page = max(1, min(self.request.per_page, MAX_PER_PAGE))
+        per_page = max(1, min(self.request.per_page, settings.current().max_per_page))
         page = max(1, self.request.page)
         start = (page - 1) * per_page
         page_hits = self.ordered(limit=start + per_page)[start:]

@@ -11,7 +11,7 @@ import itertools
 import json
 from pathlib import Path
 
-from soev_search.config import resolve_paths
+from soev_search import settings
 from soev_search.document import Document
 from soev_search.ingest.repeated import RepeatedLines, learn_repeated_lines
 
@@ -21,7 +21,7 @@ _PREVIEW_CHARS = 600
 
 def corpus_of(path: Path) -> Path | None:
     """The configured corpus folder when `path` lies inside it."""
-    corpus = resolve_paths().corpus
+    corpus = settings.current().corpus
     try:
         path.resolve().relative_to(corpus.resolve())
     except (ValueError, OSError):
@@ -56,7 +56,7 @@ def as_summary(document: Document) -> str:
         f"contact:     {_contact_line(contact) if contact else '-'}",
         f"sections:    {len(document.sections)}",
         "figures:     " + (", ".join(
-            f"{key}={_figure_text(figure)}" for key, figure in document.figures.items()
+            f"{key}={figure.as_text()}" for key, figure in document.figures.items()
             if figure is not None) or "-"),
         f"text:        {len(document.text):,} characters",
     ]
@@ -70,9 +70,3 @@ def _contact_line(contact: object) -> str:
     parts = [getattr(contact, key) for key in ("name", "email", "phone")]
     return ", ".join(part for part in parts if part) or "-"
 
-
-def _figure_text(figure: object) -> str:
-    value = getattr(figure, "value", None)
-    if getattr(figure, "lower_bound", False):
-        return f">={value}"
-    return f"~{value}" if getattr(figure, "approximate", False) else str(value)

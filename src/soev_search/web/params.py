@@ -12,14 +12,14 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from soev_search import settings
 from soev_search.filters import FILTER_NAMES, FILTERS, Filter, FilterValueError
 from soev_search.results import DEFAULT_PER_PAGE, SearchRequest
 
-MAX_QUERY_CHARS = 500
-MAX_VALUES_PER_FILTER = 20
-MAX_PAGE = 1000
-MAX_PER_PAGE = 100
 SORT_ORDERS = ("relevance", "date")
+# /api/complete's `limit`.
+DEFAULT_COMPLETIONS = 8
+MAX_COMPLETIONS = 10
 
 # Every parameter a search URL may carry, in the order the OpenAPI description lists them.
 SEARCH_PARAMS = ("q", *FILTER_NAMES, "sort", "page", "per_page")
@@ -30,17 +30,25 @@ class ParamError(ValueError):
 
 
 def parse_search_request(args: MultiDict[str, str], default_per_page: int = DEFAULT_PER_PAGE,
-                         max_per_page: int = MAX_PER_PAGE) -> SearchRequest:
-    query = _single(args, "q")
-    if len(query) > MAX_QUERY_CHARS:
-        raise ParamError(f"Søgningen er for lang: højst {MAX_QUERY_CHARS} tegn.")
+                         max_per_page: int | None = None) -> SearchRequest:
+    limits = settings.current()
     return SearchRequest(
-        query=query,
+        query=parse_query(args),
         **{f.name: _values(args, f) for f in FILTERS},
         sort=_sort(_single(args, "sort")),
-        page=bounded_int(args, "page", 1, 1, MAX_PAGE),
-        per_page=bounded_int(args, "per_page", default_per_page, 1, max_per_page),
+        page=bounded_int(args, "page", 1, 1, limits.max_page),
+        per_page=bounded_int(args, "per_page", default_per_page, 1,
+                             max_per_page or limits.max_per_page),
     )
+
+
+def parse_query(args: MultiDict[str, str]) -> str:
+    """The `q` parameter; longer than the `max_query_chars` setting is an error."""
+    query = _single(args, "q")
+    longest = settings.current().max_query_chars
+    if len(query) > longest:
+        raise ParamError(f"Søgningen er for lang: højst {longest} tegn.")
+    return query
 
 
 def request_to_params(request: SearchRequest, **changes: Any) -> dict[str, Any]:
@@ -67,9 +75,9 @@ def _single(args: MultiDict[str, str], name: str) -> str:
 
 def _values(args: MultiDict[str, str], declared: Filter) -> tuple:
     raw = [value.strip() for value in args.getlist(declared.name) if value.strip()]
-    if len(raw) > MAX_VALUES_PER_FILTER:
-        raise ParamError(
-            f"For mange værdier for '{declared.name}': højst {MAX_VALUES_PER_FILTER}.")
+    most = settings.current().max_values_per_filter
+    if len(raw) > most:
+        raise ParamError(f"For mange værdier for '{declared.name}': højst {most}.")
     converted = []
     for value in raw:
         try:
