@@ -51,13 +51,10 @@ def test_the_status_articles_get_four_different_passages_none_the_shared_introdu
         text = plain(hit.snippet)
         assert not any(sentence in text for sentence in INTRO), municipality
         assert not text.strip(" …").startswith(hit.title), municipality  # not the title line
-        assert [word.lower() for word in marked(hit.snippet)][:1] in (
-            ["socialøkonomi"], ["socialøkonomien"]), municipality
-    # where the body says it, the body is chosen, not the intro's template sentence
-    assert "Her har vi stillet" not in plain(hits["Aalborg"].snippet)
-    assert "Her har vi stillet" not in plain(hits["Roskilde"].snippet)
-    # Jammerbugt's body never says the word: its own (named) intro sentence, not the copied one
-    assert "Peter Mortensen" in plain(hits["Jammerbugt"].snippet)
+        assert marked(hit.snippet), municipality
+        assert any(word.lower().startswith("socialøkonom") for word in marked(hit.snippet))
+        # the body says it: the body is chosen, not even the intro's template sentence
+        assert "Her har vi stillet" not in text, municipality
 
 
 def test_a_word_found_only_in_the_introduction_still_gets_the_introduction(sample):
@@ -132,6 +129,15 @@ def test_words_close_together_weigh_more(analyzer):
     snippet = plain(highlighter(analyzer, "kantine fleksjob").snippet(text, length=150).html)
     assert "Kantinen giver fleksjob til seks borgere" in snippet
     assert "langt nede" not in snippet
+
+
+def test_context_passages_are_marked_too(analyzer):
+    # too long to be the second passage (it would need room for " … "), short enough to
+    # follow the best one as its context
+    text = "Kantinen er ny, kantinen er stor. Her er en kantine."
+    snippet = highlighter(analyzer, "kantine").snippet(text, length=53).html
+    assert plain(snippet) == text
+    assert marked(snippet) == ["Kantinen", "kantinen", "kantine"]
 
 
 def test_the_best_two_passages_are_shown_in_document_order(analyzer):

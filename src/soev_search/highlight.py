@@ -26,6 +26,7 @@ from soev_search.analysis import DanishAnalyzer, normalize, stem
 from soev_search.document import Section
 from soev_search.passages import REPEATED, SCAN_CHARS, Passage, Sentences
 from soev_search.query import TEXT_FIELDS, Field, Node, Phrase, Prefix, Word, positive_leaves
+from soev_search.synonyms import Synonyms
 
 SNIPPET_CHARS = 240
 # Snippets look for matches only this far into a text: long documents stay cheap.
@@ -82,11 +83,13 @@ class _Candidate:
 
 
 def highlighter_for(analyzer: DanishAnalyzer, tree: Node | None,
+                    synonyms: Synonyms | None = None,
                     weight: Callable[[str], float] | None = None) -> Highlighter:
-    """Marks what the query's positive words, phrases and prefixes match; `weight` gives
-    a term's weight in snippets (its idf in the index)."""
+    """Marks what the query's positive words, phrases and prefixes match, and the synonyms
+    they were searched with; `weight` gives a term's weight in snippets (its idf)."""
     terms: set[str] = set()
     prefixes: set[str] = set()
+    typed: list[str] = []  # the terms of all the plain words, for a multi-word synonym
     for node in positive_leaves(tree):
         if isinstance(node, Prefix) or (isinstance(node, Field) and node.value.endswith("*")):
             prefixes.add(normalize((node.text if isinstance(node, Prefix)
@@ -94,7 +97,13 @@ def highlighter_for(analyzer: DanishAnalyzer, tree: Node | None,
         elif isinstance(node, Word | Phrase) or (
                 isinstance(node, Field) and node.name in TEXT_FIELDS):
             text = node.value if isinstance(node, Field) else node.text
-            terms.update(analyzer.terms(text, index=False))
+            found = analyzer.terms(text, index=False)
+            terms.update(found)
+            typed.extend(found if isinstance(node, Word) else ())
+            for other in synonyms.of(found) if synonyms else ():
+                terms.update(analyzer.terms(other, index=False))
+    for other in synonyms.of(typed) if synonyms and len(typed) > 1 else ():
+        terms.update(analyzer.terms(other, index=False))
     weights = {term: weight(term) for term in terms} if weight is not None else None
     return Highlighter(analyzer, terms, prefixes, weights)
 
@@ -172,9 +181,11 @@ class Highlighter:
             piece = scanned[passage.start:passage.end]
             return repetition(piece) if repetition is not None else 0.0
 
+        matches = self._matches(scanned)
         # The result shows the title already: a match only there gets the opening instead.
         candidates = _weigh_repetition(
-            [c for c in self._candidates_in(sentences) if not is_title(c.passage)], repeated)
+            [c for c in self._candidates_in(sentences, matches) if not is_title(c.passage)],
+            repeated)
         answers = _Sections(scanned, sections)
         if candidates:
             chosen = _choose(candidates, length, answers.of)
@@ -187,13 +198,14 @@ class Highlighter:
         first = chosen[0].passage
         # After its question's label, an answer's first sentence needs no "…" before it.
         opens = not text[:first.start].strip() or answers.begins_answer(first, scanned)
-        return Snippet(_render_passages(text, chosen, opens), answers.label(first))
+        return Snippet(_render_passages(text, [c.passage for c in chosen], matches, opens),
+                       answers.label(first))
 
-    def _candidates_in(self, sentences: Sentences) -> list[_Candidate]:
+    def _candidates_in(self, sentences: Sentences, matches: list[_Match]) -> list[_Candidate]:
         """The passages holding matches, each with its matches and score."""
         text = sentences.text
         found: dict[Passage, _Candidate] = {}
-        for match in self._matches(text):
+        for match in matches:
             place = sentences.passage_at(match.start)
             if place is None:
                 continue
@@ -308,18 +320,22 @@ def _opening(sentences: Sentences, repeated: Callable[[Passage], float],
     return chosen or ([_Candidate(first, [], 0.0)] if first else [])
 
 
-def _render_passages(text: str, chosen: list[_Candidate], opens: bool) -> str:
+def _render_passages(text: str, chosen: list[Passage], matches: list[_Match],
+                     opens: bool) -> str:
+    """The passages in text order, every match inside them marked (context passages too)."""
+    starts = [match.start for match in matches]
     parts: list[str] = []
     previous: Passage | None = None
-    for candidate in chosen:
-        passage = candidate.passage
+    for passage in chosen:
         if previous is not None:
             between = text[previous.end:passage.start]
             parts.append(" " if not between.strip() else _GAP)
-        spans = [(m.start, m.end) for m in candidate.matches]
+        inside = itertools.takewhile(lambda m, end=passage.end: m.end <= end,
+                                     matches[bisect.bisect_left(starts, passage.start):])
+        spans = [(match.start, match.end) for match in inside]
         parts.append(_render(text, spans, passage.start, passage.end, collapse=True))
         previous = passage
-    last = chosen[-1].passage
+    last = chosen[-1]
     prefix = "" if opens else "… "
     suffix = " …" if text[last.end:].strip() else ""
     return f"{prefix}{''.join(parts)}{suffix}"

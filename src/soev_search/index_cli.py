@@ -16,7 +16,7 @@ from soev_search import settings
 from soev_search.document import Skipped
 from soev_search.errors import SoevError
 from soev_search.filters import FACETS, FILTERS
-from soev_search.index import BuildReport, rebuild, update
+from soev_search.index import BuildReport, UpdateReport, rebuild, update
 from soev_search.questionnaire import Comparison, column_label, compare, find_question
 from soev_search.results import SearchRequest, SearchResult
 from soev_search.search import SearchEngine
@@ -38,9 +38,7 @@ def run_update(args: argparse.Namespace) -> int:
     config = settings.load(corpus=args.corpus, index=args.index, workers=args.workers)
     with Progress(sys.stderr) as progress:
         report = update(config.corpus, config.index, progress=progress, workers=config.workers)
-    print(f"Added {report.added}, changed {report.changed}, deleted {report.deleted}, "
-          f"skipped {len(report.skipped)} in {report.seconds:.1f} s")
-    _print_skipped(report.skipped, sys.stdout)
+    print_update_report(report, sys.stdout)
     return 0
 
 
@@ -163,11 +161,25 @@ def print_build_report(report: BuildReport, out: TextIO) -> None:
     print(f"Indexed {report.indexed} documents, skipped {len(report.skipped)} "
           f"in {report.seconds:.1f} s", file=out, flush=True)
     _print_skipped(report.skipped, out)
+    _print_warnings(report.warnings, out)
+
+
+def print_update_report(report: UpdateReport, out: TextIO, prefix: str = "") -> None:
+    print(f"{prefix}Added {report.added}, changed {report.changed}, deleted {report.deleted}, "
+          f"skipped {len(report.skipped)} in {report.seconds:.1f} s", file=out, flush=True)
+    _print_skipped(report.skipped, out)
+    _print_warnings(report.warnings, out)
 
 
 def _print_skipped(skipped: list[Skipped], out: TextIO) -> None:
     for item in skipped:
         print(f"  skipped {item.path}: {item.reason}", file=out, flush=True)
+
+
+def _print_warnings(warnings: list[Skipped], out: TextIO) -> None:
+    """Sidecar problems: the document is indexed, without the fields that were wrong."""
+    for item in warnings:
+        print(f"  warning {item.path}: {item.reason}", file=out, flush=True)
 
 
 _MARK = re.compile(r"</?mark>")
@@ -180,11 +192,14 @@ def _print_result(result: SearchResult, bold: bool) -> None:
         print(f"Mente du: {result.suggestion}?")
     marks = ("\033[1m", "\033[0m") if bold else ("*", "*")
     pages = max(1, -(-result.total // result.per_page))
-    print(f"{result.total} documents (page {result.page} of {pages})")
+    with_all = f", {result.exact_total} with all the words" if result.relaxed else ""
+    print(f"{result.total} documents{with_all} (page {result.page} of {pages})")
     for number, hit in enumerate(result.hits, (result.page - 1) * result.per_page + 1):
         about = " · ".join(str(v) for v in (hit.municipality, hit.date or hit.year,
                                                hit.doctype, hit.language) if v)
         print(f"\n{number}. {hit.title}\n   [{about}] id={hit.id} score={hit.score}")
+        if hit.url:
+            print(f"   {hit.url}")
         snippet = _MARK.sub(lambda m: marks[m.group() == "</mark>"], hit.snippet)
         section = f"{hit.snippet_section}: " if hit.snippet_section else ""
         print(f"   {section}{html.unescape(snippet)}")

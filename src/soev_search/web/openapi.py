@@ -11,6 +11,7 @@ from typing import Any
 from soev_search import settings
 from soev_search.document import DOCTYPES, FIGURE_KEYS
 from soev_search.filters import FACETS, FILTERS
+from soev_search.ingest.sidecar import OVERRIDABLE
 from soev_search.results import DEFAULT_PER_PAGE
 from soev_search.web.params import DEFAULT_COMPLETIONS, MAX_COMPLETIONS, SORT_ORDERS
 
@@ -85,6 +86,8 @@ SCHEMAS: dict[str, Any] = {
                                 "description": "Plain text: the question whose answer the "
                                                "snippet comes from (questionnaires), "
                                                "shortened; null otherwise"},
+            "url": {"type": "string", "nullable": True,
+                    "description": "Where the document was fetched from, if it was"},
         },
     },
     "SearchResult": {
@@ -96,7 +99,14 @@ SCHEMAS: dict[str, Any] = {
             "suggestion": {"type": "string", "nullable": True,
                            "description": "\"Did you mean\": the corrected query"},
             "notice": {"type": "string", "nullable": True,
-                       "description": "Set when the query was searched as plain words"},
+                       "description": "Set when the query was searched as plain words, "
+                                      "or relaxed to documents matching most of its words"},
+            "relaxed": {"type": "boolean",
+                        "description": "true: all words together found less than a page, so "
+                                       "total and facets count the documents matching most of "
+                                       "the words, ranked after those matching all of them"},
+            "exact_total": {"type": "integer",
+                            "description": "Documents matching the whole query"},
         },
     },
     "Comparison": {
@@ -146,6 +156,11 @@ SCHEMAS: dict[str, Any] = {
                 "name": {"type": "string", "nullable": True},
                 "email": {"type": "string", "nullable": True},
                 "phone": {"type": "string", "nullable": True}}},
+            "url": {"type": "string", "nullable": True,
+                    "description": "Where the document was fetched from, if it was"},
+            "fetched": {"type": "string", "nullable": True,
+                        "description": "When it was fetched (ISO 8601)"},
+            "set_by_hand": _array({"type": "string", "enum": list(OVERRIDABLE)}),
         },
     },
 }
