@@ -44,6 +44,7 @@ from soev_search.ingest.sidecar import (
     sidecar_path,
     sidecar_problems,
 )
+from soev_search.passages import RepeatedPassages, WordHashes, document_slots
 from soev_search.schema import (
     create_index,
     document_fields,
@@ -138,6 +139,7 @@ class Spooled:
     skipped: list[Skipped]
     words: Counter[str]  # raw words and their counts (the compound vocabulary)
     surface: Counter[str]  # surface words and how many documents hold each (spelling)
+    passages: Counter[int]  # slots of word runs and how many documents hold each (snippets)
     warnings: list[Skipped] = field(default_factory=list)  # problems in sidecars
 
     def fields(self) -> Iterator[dict[str, Any]]:
@@ -155,11 +157,14 @@ class _SpoolWriter:
         self.documents = 0
         self.words: Counter[str] = Counter()
         self.surface: Counter[str] = Counter()
+        self.passages: Counter[int] = Counter()
+        self._hashes = WordHashes()
 
     def add(self, doc: Document) -> None:
         text = f"{doc.title}\n{doc.text}"
         self.words.update(raw_words(text))
         self.surface.update(surface_words(text))
+        self.passages.update(document_slots(doc.text, self._hashes))
         pickle.dump(document_fields(doc), self.file, pickle.HIGHEST_PROTOCOL)
         self.documents += 1
 
@@ -167,7 +172,7 @@ class _SpoolWriter:
                warnings: list[Skipped]) -> Spooled:
         self.file.close()
         return Spooled(self.path, self.documents, manifest, skipped, self.words, self.surface,
-                       warnings)
+                       self.passages, warnings)
 
 
 def index_exists(index_dir: Path) -> bool:
@@ -231,6 +236,7 @@ def _build(index_dir: Path, spool: Callable[[Path], Iterator[Spooled]],
     warnings: list[Skipped] = []
     word_counts: Counter[str] = Counter()
     spelling = SpellingWords()
+    repeated_passages = RepeatedPassages()
     chunks = []
     for chunk in spool(spool_dir):
         manifest.update(chunk.manifest)
@@ -238,8 +244,10 @@ def _build(index_dir: Path, spool: Callable[[Path], Iterator[Spooled]],
         warnings.extend(chunk.warnings)
         word_counts.update(chunk.words)
         spelling.merge(chunk.surface)
+        repeated_passages.merge(chunk.passages, chunk.documents)
         # Taken over: free the chunk's share while the index is written.
-        chunk.words, chunk.surface, chunk.manifest = Counter(), Counter(), {}
+        chunk.words, chunk.surface, chunk.passages, chunk.manifest = (
+            Counter(), Counter(), Counter(), {})
         chunks.append(chunk)
     # The synonyms' words are compound parts too: "flexjob" finds "fleksjobordningen".
     word_counts.update(dict.fromkeys(synonym_words(), MIN_PART_COUNT))
@@ -247,7 +255,8 @@ def _build(index_dir: Path, spool: Callable[[Path], Iterator[Spooled]],
     del word_counts
     save_vocabulary(build, vocabulary)
     spelling.save(build)
-    del spelling
+    repeated_passages.save(build)
+    del spelling, repeated_passages
     indexed = _index_spools(build, vocabulary, chunks, progress, workers)
     shutil.rmtree(spool_dir)
     _save_facets(build, vocabulary)
@@ -283,12 +292,14 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
         vocabulary = load_vocabulary(current)
         ix = open_index(build, vocabulary, readonly=False)
         spelling = SpellingWords.load(current)
+        repeated_passages = RepeatedPassages.load(current)
         writer = ix.writer(timeout=30.0, limitmb=settings.current().writer_memory_mb)
         try:
             with ix.searcher() as before:
                 for rel in changes.removed:
                     if manifest[rel]["id"]:
-                        _forget_words(before, manifest[rel]["id"], spelling)
+                        _forget_words(before, manifest[rel]["id"], spelling,
+                                      repeated_passages)
                         writer.delete_by_term("id", manifest[rel]["id"])
                     del manifest[rel]
                 for rel, entry in changes.touched.items():
@@ -297,9 +308,11 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
                                         progress, "update", workers):
                     old_id = manifest.get(item.rel, {}).get("id")
                     if old_id:
-                        _forget_words(before, old_id, spelling)
+                        _forget_words(before, old_id, spelling, repeated_passages)
                     if isinstance(item.result, Document):
                         spelling.add(surface_words(f"{item.result.title}\n{item.result.text}"))
+                        if repeated_passages is not None:
+                            repeated_passages.add(item.result.text)
                     _apply(writer, item, old_id, report)
                     report.warnings.extend(item.warnings())
                     manifest[item.rel] = item.manifest_entry()
@@ -309,6 +322,8 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
             raise
         spelling.save(build)
         _save_facets(build, vocabulary)
+        if repeated_passages is not None:
+            repeated_passages.save(build)
         write_json(build / MANIFEST, manifest)
         documents = ix.doc_count()
         _write_build_info(build, corpus_dir, documents,
@@ -320,12 +335,15 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
     return report
 
 
-def _forget_words(searcher, doc_id: str, spelling: SpellingWords) -> None:
-    """Take a document that is being replaced or deleted out of the word counts."""
+def _forget_words(searcher, doc_id: str, spelling: SpellingWords,
+                  repeated_passages: RepeatedPassages | None) -> None:
+    """Take a document that is being replaced or deleted out of the word and passage counts."""
     stored = searcher.document(id=doc_id)
     if stored is not None:
         doc = unpack_document(stored["document"])
         spelling.remove(surface_words(f"{doc.title}\n{doc.text}"))
+        if repeated_passages is not None:
+            repeated_passages.remove(doc.text)
 
 
 def _apply(writer, item: Ingested, old_id: str | None, report: UpdateReport) -> None:
