@@ -6,61 +6,14 @@ Screenshots go to artifacts/screenshots/ for a person to look at.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from web_support import UNIQUE_WORD, running, web_app
+from browser_support import host_app, iframe_host_page, script_host_page, shoot
+from web_support import UNIQUE_WORD, running
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running(web_app(tmp_path_factory)) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.console_errors = errors  # type: ignore[attr-defined]
-    yield page
-    context.close()
-
-
-def shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-
-
-def host_app(html: str):
-    """A WSGI app on another port (so another origin) serving one HTML page."""
-    def app(environ, start_response):
-        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
-        return [html.encode()]
-    return app
 
 
 def test_search_then_filter_with_a_facet(page: Page, base_url: str) -> None:
@@ -127,18 +80,7 @@ def test_compare_page_and_phone_layout(browser: Browser, base_url: str) -> None:
 
 
 def test_embed_script_on_another_origin(page: Page, base_url: str) -> None:
-    host_html = f"""<!doctype html><html lang="da"><head><meta charset="utf-8">
-<title>Kommunens side</title>
-<style>
-  body {{ font-family: Georgia, serif; background: #fafafa; }}
-  a {{ color: rgb(255, 0, 0) !important; }}
-  li {{ display: inline; }}
-  button {{ background: rgb(0, 128, 0); }}
-</style></head>
-<body><h1>Kommunens side om socialøkonomi</h1>
-<button id="host-button">Værtens knap</button>
-<script src="{base_url}/embed.js" data-limit="3" data-target="_self" data-facets="true"></script>
-<p>Tekst efter widgetten.</p></body></html>"""
+    host_html = script_host_page(base_url, 'data-limit="3" data-target="_self" data-facets="true"')
     with running(host_app(host_html)) as host_url:
         assert host_url.split(":")[-1] != base_url.split(":")[-1]  # a different origin
         page.goto(host_url + "/")
@@ -174,10 +116,7 @@ def test_embed_script_on_another_origin(page: Page, base_url: str) -> None:
 
 
 def test_embed_iframe_on_another_origin(page: Page, base_url: str) -> None:
-    host_html = f"""<!doctype html><html lang="da"><head><meta charset="utf-8">
-<title>Iframe</title></head><body><h1>Iframe-indlejring</h1>
-<iframe src="{base_url}/embed?q=fleksjob&amp;limit=3" title="Søg i socialøkonomi"
-        width="700" height="520"></iframe></body></html>"""
+    host_html = iframe_host_page(base_url, "q=fleksjob&amp;limit=3")
     with running(host_app(host_html)) as host_url:
         page.goto(host_url + "/")
         frame = page.frame_locator("iframe")
