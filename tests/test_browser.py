@@ -51,13 +51,6 @@ def test_keyboard_user_gets_a_visible_skip_link(page: Page, base_url: str) -> No
     expect(page).to_have_url(re.compile("#main$"))
 
 
-def test_typeahead_fills_the_datalist(page: Page, base_url: str) -> None:
-    page.goto(base_url + "/")
-    page.get_by_label("Søg i dokumenterne").press_sequentially("kommunens socialø", delay=20)
-    options = page.locator("#q-suggestions option")
-    expect(options.first).to_have_attribute("value", re.compile("^kommunens social"))
-
-
 def test_result_opens_the_document_with_marked_words(page: Page, base_url: str) -> None:
     page.goto(f"{base_url}/?q={UNIQUE_WORD}")
     page.locator(".hit-title a").click()

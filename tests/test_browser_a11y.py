@@ -88,6 +88,15 @@ def test_document_page_has_no_wcag_violations(page: Page, base_url: str) -> None
         assert_accessible(page)
 
 
+def test_open_typeahead_has_no_wcag_violations(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.get_by_label("Søg i dokumenterne").press_sequentially("kommunens socialø", delay=20)
+    expect(page.get_by_role("option").first).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("option").first).to_have_attribute("aria-selected", "true")
+    assert_accessible(page)
+
+
 def test_script_embed_on_a_foreign_page_has_no_wcag_violations(page: Page, base_url: str) -> None:
     html = script_host_page(base_url, 'data-limit="3" data-facets="true"')
     with running(host_app(html)) as host_url:
