@@ -7,6 +7,7 @@
     title:strategi              a field (see FIELDS; Danish names work too)
     municipality:Aalborg        a facet value (case and æøå spelling do not matter)
     social*                     a prefix (at least two letters)
+    mlt:<id>                    documents like the one with this id (Danish: lignende:)
     (a OR b) c                  grouping
 
 `parse` never raises: a query that is not well-formed is searched as its plain words and
@@ -36,6 +37,7 @@ FIELDS = {
     "source": "source", "kilde": "source",
     "mentions": "mentions", "nævner": "mentions", "naevner": "mentions",
     "id": "id",
+    "mlt": "mlt", "lignende": "mlt",  # documents like the one with this id
 }
 OPERATORS = {"AND", "OR", "NOT"}
 

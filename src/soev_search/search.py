@@ -43,6 +43,7 @@ from soev_search.query import (
 )
 from soev_search.results import FACETS, FacetValue, Hit, SearchRequest, SearchResult
 from soev_search.schema import FACET_FIELDS, load_vocabulary, open_index, unpack_document
+from soev_search.similar import SimilarDocument, find_similar, query_for, similar_document
 from soev_search.spelling import SpellingWords
 from soev_search.store import (
     BUILD_INFO,
@@ -90,6 +91,23 @@ class SearchEngine:
         with generation.searcher() as searcher:
             run = _Search(generation, searcher, request or SearchRequest())
             return [generation.load(searcher, docnum) for docnum, _ in run.ordered()]
+
+    def similar(self, doc_id: str, limit: int = 5) -> list[SimilarDocument] | None:
+        """The documents most like the indexed document `doc_id`; None when there is none."""
+        generation = self._current()
+        with generation.searcher() as searcher:
+            docnum = searcher.document_number(id=doc_id)
+            if docnum is None:
+                return None
+            return generation.similar(searcher, generation.load(searcher, docnum), docnum,
+                                      limit)
+
+    def similar_to(self, doc: Document, limit: int = 5) -> list[SimilarDocument]:
+        """The indexed documents most like `doc`, which need not be in the index."""
+        generation = self._current()
+        with generation.searcher() as searcher:
+            docnum = searcher.document_number(id=doc.id)
+            return generation.similar(searcher, doc, docnum, limit)
 
     def facets(self) -> dict[str, list[FacetValue]]:
         generation = self._current()
@@ -265,6 +283,13 @@ class _Generation:
             hits.sort(key=lambda hit: (-hit[1], hit[0]))
         return hits
 
+    def similar(self, searcher: Searcher, doc: Document, docnum: int | None,
+                limit: int) -> list[SimilarDocument]:
+        found = find_similar(searcher, self.analyzer, doc, docnum,
+                             self.columns["municipality"].__getitem__, limit)
+        return [similar_document(self.load(searcher, other), score, shared)
+                for other, score, shared in found]
+
     def load(self, searcher: Searcher, docnum: int) -> Document:
         return unpack_document(searcher.stored_fields(docnum)["document"])
 
@@ -346,7 +371,7 @@ class _Search:
         parsed = parse(request.query)
         self.tree = parsed.tree
         self.notice = parsed.notice
-        self.query = _Compiler(generation).compile(self.tree)
+        self.query = _Compiler(generation, searcher).compile(self.tree)
         if self.tree is not None and self.query is None and self.notice is None:
             self.notice = NOTICE_ONLY_COMMON_WORDS
         self.query = self._with_filters(self.query)
@@ -419,8 +444,9 @@ class _Search:
 class _Compiler:
     """Query tree → Whoosh query, analysing words exactly as the index did."""
 
-    def __init__(self, generation: _Generation) -> None:
+    def __init__(self, generation: _Generation, searcher: Searcher) -> None:
         self.generation = generation
+        self.searcher = searcher
         self.analyzer = generation.analyzer
 
     def compile(self, node: Node | None) -> wq.Query | None:
@@ -464,8 +490,18 @@ class _Compiler:
             return wq.Term("mentions", names.get(normalize(node.value), node.value))
         if node.name == "id":
             return wq.Term("id", node.value)
+        if node.name == "mlt":
+            return self._like(node.value)
         value = self.generation.resolve(node.name, node.value)
         return wq.Term(node.name, value) if value is not None else wq.NullQuery
+
+    def _like(self, doc_id: str) -> wq.Query:
+        """mlt:<id>: the documents like that one, without itself."""
+        docnum = self.searcher.document_number(id=doc_id)
+        if docnum is None:
+            return wq.NullQuery
+        like = query_for(self.searcher, self.analyzer, self.generation.load(self.searcher, docnum))
+        return wq.NullQuery if like is None else _AndNot(like, wq.Term("id", doc_id))
 
     def _text(self, text: str, fields: tuple[str, ...]) -> wq.Query | None:
         tokens = list(self.analyzer.tokens(text, index=False))
@@ -602,7 +638,7 @@ def _positive_leaves(node: Node | None) -> Iterator[Node]:
 def _has_scoring(tree: Node | None) -> bool:
     """Relevance needs words; a query of only filters (municipality:x) sorts by date."""
     return any(isinstance(n, Word | Phrase | Prefix)
-               or (isinstance(n, Field) and n.name in ("title", "text", "sections"))
+               or (isinstance(n, Field) and n.name in ("title", "text", "sections", "mlt"))
                for n in _positive_leaves(tree))
 
 
