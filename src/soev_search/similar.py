@@ -12,6 +12,7 @@ document's own spelling ("socialøkonomiske", not "socialokonom").
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from soev_search.analysis import PROPER_NAMES, DanishAnalyzer
@@ -43,6 +45,9 @@ REASON_WORDS = 4
 QUESTIONS_FIELD = "sections"
 QUESTION_BOOST = 2.0
 DEFAULT_LIMIT = 5
+# Whoosh's BM25F defaults, so `mlt:` in a search ranks like the similar documents
+BM25_B = 0.75
+BM25_K1 = 1.2
 MAX_LIMIT = 50
 
 
@@ -107,21 +112,18 @@ def find_similar(searcher: Searcher, analyzer: DanishAnalyzer, doc: Document,
     """(docnum, score, shared words) of the documents most like `doc`, those of other
     municipalities first, each group best first. `docnum` is `doc`'s own place in the index
     (left out of the answer), None for a document from outside it."""
-    query, terms = _query(searcher, analyzer, doc)
-    if query is None or limit < 1:
+    if limit < 1:
         return []
-    depth = max(MIN_CANDIDATES, 3 * limit) + 1
-    words = {t.term: t.word for t in terms}
-    order = {t.term: i for i, t in enumerate(terms)}
-    found = []
-    for hit in searcher.search(query, limit=depth, terms=True):
-        if hit.docnum == docnum:
-            continue
-        matched = {_text(term) for _, term in hit.matched_terms()}
-        # two terms may read the same ("socialøkonomiske": the word and one of its parts)
-        shared = tuple(dict.fromkeys(
-            words[t] for t in sorted(matched & words.keys(), key=order.__getitem__)))
-        found.append((hit.docnum, float(hit.score), shared))
+    groups = _key_term_groups(searcher, analyzer, doc)
+    terms = [t for _, _, group in groups for t in group]
+    reader = searcher.reader()
+    scores, matched = _score(reader, groups)
+    scores.pop(docnum, None)
+    if reader.has_deletions():  # postings still list deleted documents until a merge
+        scores = {d: score for d, score in scores.items() if not reader.is_deleted(d)}
+    depth = max(MIN_CANDIDATES, 3 * limit)
+    best = heapq.nsmallest(depth, scores, key=lambda d: (-scores[d], d))
+    found = [(d, scores[d], _shared(terms, matched[d])) for d in best]
     own = doc.municipality or ""
     # sorted() is stable: within each group the best stay first
     found.sort(key=lambda item: bool(own) and municipality_of(item[0]) == own)
@@ -129,28 +131,71 @@ def find_similar(searcher: Searcher, analyzer: DanishAnalyzer, doc: Document,
 
 
 def query_for(searcher: Searcher, analyzer: DanishAnalyzer, doc: Document) -> wq.Query | None:
-    """The similarity query alone (for `mlt:<id>` in the query language)."""
-    return _query(searcher, analyzer, doc)[0]
-
-
-def _query(searcher: Searcher, analyzer: DanishAnalyzer,
-           doc: Document) -> tuple[wq.Query | None, list[KeyTerm]]:
-    """The OR of the text's key terms, and of the questions' key terms when the document
-    answers a questionnaire; with all key terms, most distinctive first."""
-    total = searcher.doc_count()
-    terms = key_terms(doc.text, analyzer, lambda t: searcher.doc_frequency(FIELD, t), total)
-    parts = [_boosted(FIELD, terms, 1.0)]
-    questions = "\n".join(section.question for section in doc.sections)
-    asked = key_terms(questions, analyzer,
-                      lambda t: searcher.doc_frequency(QUESTIONS_FIELD, t), total)
-    parts.append(_boosted(QUESTIONS_FIELD, asked, QUESTION_BOOST))
+    """The same similarity as one Whoosh query (for `mlt:<id>` in the query language, where
+    it combines with words and filters; Whoosh ranks it with the same BM25)."""
+    parts = [_boosted(field, group, boost)
+             for field, boost, group in _key_term_groups(searcher, analyzer, doc)]
     parts = [part for part in parts if part is not None]
     if not parts:
-        return None, []
-    merged = {t.term: t for t in asked}
-    merged.update({t.term: t for t in terms})
-    ordered = sorted(merged.values(), key=lambda t: (-t.weight, t.term))
-    return (parts[0] if len(parts) == 1 else wq.Or(parts)), ordered
+        return None
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def _key_term_groups(searcher: Searcher, analyzer: DanishAnalyzer,
+                     doc: Document) -> list[tuple[str, float, list[KeyTerm]]]:
+    """(field, boost, key terms): the text's, and the questions' when the document answers
+    a questionnaire."""
+    total = searcher.doc_count()
+    groups = [(FIELD, 1.0, key_terms(doc.text, analyzer,
+                                      lambda t: searcher.doc_frequency(FIELD, t), total))]
+    questions = "\n".join(section.question for section in doc.sections)
+    if questions:
+        groups.append((QUESTIONS_FIELD, QUESTION_BOOST, key_terms(
+            questions, analyzer, lambda t: searcher.doc_frequency(QUESTIONS_FIELD, t), total)))
+    return [group for group in groups if group[2]]
+
+
+def _score(reader: IndexReader, groups: list[tuple[str, float, list[KeyTerm]]],
+           ) -> tuple[dict[int, float], dict[int, int]]:
+    """BM25 scores of every document holding a key term (Whoosh's formula and parameters,
+    summed over the boosted terms), and per document a bit mask of the terms it holds.
+
+    Read straight from the postings: an order of magnitude faster than Whoosh's OR matcher
+    over the same terms, which the benchmark measured at about 0.4 s per document."""
+    scores: dict[int | None, float] = defaultdict(float)
+    matched: dict[int, int] = defaultdict(int)
+    count = max(1, reader.doc_count_all())
+    leaves = reader.leaf_readers()
+    bit = 1
+    for field, boost, terms in groups:
+        average = reader.field_length(field) / count
+        strongest = terms[0].weight
+        norms: dict[int, float] = {}
+        for term in terms:
+            idf = math.log(count / (reader.doc_frequency(field, term.term) + 1)) + 1
+            weight = boost * term.weight / strongest * idf
+            # segment by segment: Whoosh's multi-segment wrapper costs more than the reading
+            for leaf, offset in leaves:
+                if (field, term.term) not in leaf:
+                    continue
+                for docnum, tf in leaf.postings(field, term.term).items_as("weight"):
+                    docnum += offset
+                    norm = norms.get(docnum)
+                    if norm is None:
+                        length = leaf.doc_field_length(docnum - offset, field, 1)
+                        norm = norms[docnum] = BM25_K1 * (1 - BM25_B + BM25_B * length / average)
+                    scores[docnum] += weight * tf * (BM25_K1 + 1) / (tf + norm)
+                    matched[docnum] |= bit
+            bit <<= 1
+    return scores, matched
+
+
+def _shared(terms: list[KeyTerm], mask: int) -> tuple[str, ...]:
+    """The readable words of the terms in `mask`, most distinctive first, each once (two
+    terms may read the same: "socialøkonomiske" for the word and one of its parts)."""
+    held = [t for i, t in enumerate(terms) if mask >> i & 1]
+    held.sort(key=lambda t: -t.weight)
+    return tuple(dict.fromkeys(t.word for t in held))
 
 
 def _boosted(field: str, terms: list[KeyTerm], boost: float) -> wq.Query | None:
