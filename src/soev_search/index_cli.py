@@ -12,10 +12,11 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from soev_search.config import resolve_paths
+from soev_search import settings
 from soev_search.document import Skipped
+from soev_search.filters import FACETS, FILTERS
 from soev_search.index import BuildReport, rebuild, update
-from soev_search.results import FACETS, SearchRequest, SearchResult
+from soev_search.results import SearchRequest, SearchResult
 from soev_search.search import SearchEngine
 
 STAGE_NAMES = {"ingest": "Reading files", "index": "Indexing", "update": "Updating"}
@@ -24,17 +25,17 @@ PROGRESS_INTERVAL = 2.0
 
 
 def run_rebuild(args: argparse.Namespace) -> int:
-    paths = resolve_paths(args.corpus, args.index)
+    config = settings.load(corpus=args.corpus, index=args.index, workers=args.workers)
     with Progress(sys.stderr) as progress:
-        report = rebuild(paths.corpus, paths.index, progress=progress)
+        report = rebuild(config.corpus, config.index, progress=progress, workers=config.workers)
     print_build_report(report, sys.stdout)
     return 0
 
 
 def run_update(args: argparse.Namespace) -> int:
-    paths = resolve_paths(args.corpus, args.index)
+    config = settings.load(corpus=args.corpus, index=args.index, workers=args.workers)
     with Progress(sys.stderr) as progress:
-        report = update(paths.corpus, paths.index, progress=progress)
+        report = update(config.corpus, config.index, progress=progress, workers=config.workers)
     print(f"Added {report.added}, changed {report.changed}, deleted {report.deleted}, "
           f"skipped {len(report.skipped)} in {report.seconds:.1f} s")
     _print_skipped(report.skipped, sys.stdout)
@@ -44,15 +45,12 @@ def run_update(args: argparse.Namespace) -> int:
 def run_search(args: argparse.Namespace) -> int:
     request = SearchRequest(
         query=args.query,
-        municipality=tuple(args.municipality),
-        year=tuple(args.year),
-        doctype=tuple(args.doctype),
-        language=tuple(args.language),
+        **{f.name: tuple(dict.fromkeys(getattr(args, f.name))) for f in FILTERS},
         sort=args.sort,
         page=args.page,
         per_page=args.limit,
     )
-    result = SearchEngine(resolve_paths(index=args.index).index).search(request)
+    result = SearchEngine(settings.load(index=args.index).index).search(request)
     if args.json:
         print(json.dumps(search_json(result), ensure_ascii=False, indent=2))
     else:
@@ -61,7 +59,7 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    stats = SearchEngine(resolve_paths(index=args.index).index).stats()
+    stats = SearchEngine(settings.load(index=args.index).index).stats()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return 0

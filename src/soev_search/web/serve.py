@@ -5,13 +5,11 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from soev_search.config import Paths
 from soev_search.errors import SoevError
+from soev_search.settings import Settings
 
-THREADS = 8
 
-
-def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stdout) -> None:
+def serve(config: Settings, host: str, port: int, out: TextIO = sys.stdout) -> None:
     """Serve until interrupted; prints the URL once the server listens."""
     import waitress
 
@@ -19,15 +17,16 @@ def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stdout) -> None:
     from soev_search.index_cli import Progress, print_build_report
     from soev_search.web import create_app
 
-    if not index_exists(paths.index):
-        print(f"No index in {paths.index}: building it from {paths.corpus} ...", file=out,
+    if not index_exists(config.index):
+        print(f"No index in {config.index}: building it from {config.corpus} ...", file=out,
               flush=True)
         with Progress(out) as progress:
-            report = rebuild(paths.corpus, paths.index, progress=progress)
+            report = rebuild(config.corpus, config.index, progress=progress,
+                             workers=config.workers)
         print_build_report(report, out)
-    app = create_app(paths.index, paths.corpus)
+    app = create_app(config.index, config.corpus)
     try:
-        server = waitress.create_server(app, host=host, port=port, threads=THREADS)
+        server = waitress.create_server(app, host=host, port=port, threads=config.threads)
     except OSError as exc:
         raise SoevError(f"cannot listen on {host}:{port} ({exc.strerror}); "
                         "choose another with --port") from exc
