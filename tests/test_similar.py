@@ -7,7 +7,10 @@ article that belongs to the same municipality (built once per module).
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -159,4 +162,46 @@ def test_mlt_query_ranks_the_same_documents(engine: SearchEngine) -> None:
     assert {hit.municipality for hit in narrowed.hits} == {"Roskilde"}
     assert engine.search(SearchRequest(query="mlt:no-such-document")).total == 0
 
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "soev_search.cli", "similar", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_by_id_by_file_and_from_outside(engine: SearchEngine, corpus: Path,
+                                           tmp_path: Path) -> None:
+    index = str(engine.index_dir)
+    source = doc_id(engine, STATUS_FILES[1])
+    expected = [s.to_dict() for s in engine.similar(source, limit=3)]
+    by_id = cli(source, "--limit", "3", "--json", "--index", index)
+    assert by_id.returncode == 0, by_id.stderr
+    assert json.loads(by_id.stdout)["similar"] == expected
+    by_file = cli(str(corpus / STATUS_FILES[1]), "--limit", "3", "--json", "--index", index,
+                  "--corpus", str(corpus))
+    assert json.loads(by_file.stdout) == json.loads(by_id.stdout)
+
+    text = cli(source, "--limit", "3", "--index", index)
+    assert text.returncode == 0
+    assert "Fælles nøgleord: " in text.stdout
+    assert all(item["id"] in text.stdout for item in expected)
+
+    outside = tmp_path / "kopi.txt"
+    shutil.copy(corpus / STATUS_FILES[1], outside)  # not in the corpus: compared, not looked up
+    copied = json.loads(cli(str(outside), "--json", "--limit", "10", "--index", index,
+                            "--corpus", str(corpus)).stdout)["similar"]
+    # its original is the most similar, and last: the same municipality's come last
+    assert copied[-1]["id"] == source
+    assert copied[-1]["score"] == max(item["score"] for item in copied)
+
+
+def test_cli_errors(engine: SearchEngine, tmp_path: Path) -> None:
+    index = str(engine.index_dir)
+    unknown = cli("no-such-document", "--index", index)
+    assert unknown.returncode == 1 and "no-such-document" in unknown.stderr
+    empty = tmp_path / "tom.txt"
+    empty.write_text("", encoding="utf-8")
+    unreadable = cli(str(empty), "--index", index)
+    assert unreadable.returncode == 2 and "tom.txt" in unreadable.stderr
+    bad_limit = cli(doc_id(engine, STATUS_FILES[0]), "--limit", "0", "--index", index)
+    assert bad_limit.returncode == 1 and "--limit" in bad_limit.stderr
 

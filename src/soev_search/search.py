@@ -32,7 +32,8 @@ class SearchBackend(Protocol):
         ...
 
     def similar_to(self, doc: Document, limit: int = 5) -> list[SimilarDocument]:
-        """The indexed documents most like `doc`, which need not be in the index."""
+        """The indexed documents most like `doc`, which need not be in the index (when it is,
+        with the same content, it is left out of the answer)."""
         ...
 
     def facets(self) -> dict[str, list[FacetValue]]: ...

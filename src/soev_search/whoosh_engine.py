@@ -77,6 +77,8 @@ class WhooshEngine:
         build = self._current()
         with build.searcher() as searcher:
             docnum = searcher.document_number(id=doc.id)
+            if docnum is not None and build.load(searcher, docnum).content_hash != doc.content_hash:
+                docnum = None  # another document under the same id: it is not left out
             return _similar(build, searcher, doc, docnum, limit)
 
     def facets(self) -> dict[str, list[FacetValue]]:

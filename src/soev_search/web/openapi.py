@@ -12,6 +12,8 @@ from soev_search import settings
 from soev_search.document import DOCTYPES, FIGURE_KEYS
 from soev_search.filters import FACETS, FILTERS
 from soev_search.results import DEFAULT_PER_PAGE
+from soev_search.similar import DEFAULT_LIMIT as DEFAULT_SIMILAR
+from soev_search.similar import MAX_LIMIT as MAX_SIMILAR
 from soev_search.web.params import SORT_ORDERS
 
 
@@ -94,6 +96,20 @@ SCHEMAS: dict[str, Any] = {
                        "description": "Set when the query was searched as plain words"},
         },
     },
+    "SimilarDocument": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"}, "title": {"type": "string"},
+            "municipality": {"type": "string", "nullable": True},
+            "year": {"type": "integer", "nullable": True},
+            "date": {"type": "string", "nullable": True},
+            "doctype": {"type": "string", "enum": list(DOCTYPES)},
+            "score": {"type": "number"},
+            "shared": _array({"type": "string"}),
+            "reason": {"type": "string",
+                       "description": "Danish, one line: the shared key terms"},
+        },
+    },
     "Figure": {
         "type": "object", "nullable": True,
         "properties": {"value": {"type": "integer"}, "approximate": {"type": "boolean"},
@@ -142,6 +158,21 @@ def _paths() -> dict[str, Any]:
             "parameters": [{"name": "doc_id", "in": "path", "required": True,
                             "schema": {"type": "string"}}],
             "responses": {"200": _json(_ref("Document")),
+                          "404": _json(_ref("Error"), "No document has this id."),
+                          "503": ERROR_RESPONSES["503"]},
+        }},
+        "/api/documents/{doc_id}/similar": {"get": {
+            "summary": "The documents most like this one by their distinctive terms, "
+                       "other municipalities first, each with the key terms they share",
+            "operationId": "similarDocuments",
+            "parameters": [{"name": "doc_id", "in": "path", "required": True,
+                            "schema": {"type": "string"}},
+                           {"name": "limit", "in": "query", "required": False,
+                            "schema": {"type": "integer", "minimum": 1,
+                                       "maximum": MAX_SIMILAR, "default": DEFAULT_SIMILAR}}],
+            "responses": {"200": _json({"type": "object", "properties": {
+                "id": {"type": "string"}, "similar": _array(_ref("SimilarDocument"))}}),
+                          "400": ERROR_RESPONSES["400"],
                           "404": _json(_ref("Error"), "No document has this id."),
                           "503": ERROR_RESPONSES["503"]},
         }},
