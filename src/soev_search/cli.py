@@ -45,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
         search.add_argument(f"--{declared.name}", action="append", default=[],
                             type=_filter_value(declared),
                             help=f"{declared.description} Repeat for several (OR).")
+        if declared.ranged:
+            low, high = declared.range_params
+            for param, help_text in ((low, "from this one on"), (high, "up to this one")):
+                search.add_argument(f"--{param.replace('_', '-')}", dest=param,
+                                    type=_filter_value(declared),
+                                    help=f"Only {declared.name} {help_text} (inclusive).")
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     search.add_argument("--page", type=int, default=1)
     search.add_argument("--limit", type=int, default=10)

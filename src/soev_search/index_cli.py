@@ -16,7 +16,7 @@ from tqdm import tqdm
 from soev_search import settings
 from soev_search.document import Document, Skipped
 from soev_search.errors import SoevError
-from soev_search.filters import FACETS, FILTERS
+from soev_search.filters import FACETS, FILTERS, RANGE_PARAMS, FilterValueError
 from soev_search.index import BuildReport, rebuild, update
 from soev_search.ingest import document_id, ingest_file
 from soev_search.results import SearchRequest, SearchResult
@@ -52,10 +52,15 @@ def run_search(args: argparse.Namespace) -> int:
     request = SearchRequest(
         query=args.query,
         **{f.name: tuple(dict.fromkeys(getattr(args, f.name))) for f in FILTERS},
+        **{param: getattr(args, param) for param in RANGE_PARAMS},
         sort=args.sort,
         page=args.page,
         per_page=args.limit,
     )
+    try:
+        request.ranges()  # refuses a range that ends before it starts
+    except FilterValueError as exc:
+        raise SoevError(str(exc)) from None
     result = SearchEngine(settings.load(index=args.index).index).search(request)
     if args.json:
         print(json.dumps(search_json(result), ensure_ascii=False, indent=2))

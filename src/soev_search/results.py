@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, make_dataclass
 from typing import Any, Literal
 
-from soev_search.filters import FACETS, FILTERS
+from soev_search.filters import FACETS, FILTERS, ValueRange, filter_named
 
 __all__ = ["FACETS", "FacetValue", "Hit", "SearchRequest", "SearchResult", "SortOrder"]
 
@@ -18,6 +18,20 @@ def _filter_values(request: Any) -> dict[str, tuple]:
     return {f.name: values for f in FILTERS if (values := getattr(request, f.name))}
 
 
+def _value_range(request: Any, name: str) -> ValueRange | None:
+    """The range of a ranged filter the request asks for (None: none, or not ranged)."""
+    declared = filter_named(name)
+    if not declared.ranged:
+        return None
+    low, high = (getattr(request, param) for param in declared.range_params)
+    return declared.value_range(low, high)
+
+
+def _ranges(request: Any) -> dict[str, ValueRange]:
+    """The active ranges: filter name → range."""
+    return {f.name: span for f in FILTERS if (span := _value_range(request, f.name))}
+
+
 # What a caller asks: the query, then one field per filter of soev_search.filters (a tuple of
 # accepted values: OR within a filter, AND across filters), then order and page. Made from
 # FILTERS so that a new filter is a field here without being written here.
@@ -25,11 +39,14 @@ SearchRequest = make_dataclass(
     "SearchRequest",
     [("query", str, field(default="")),
      *[(f.name, tuple, field(default=())) for f in FILTERS],
+     *[(param, int | None, field(default=None))
+       for f in FILTERS if f.ranged for param in f.range_params],
      ("sort", SortOrder, field(default="relevance")),
      ("page", int, field(default=1)),
      ("per_page", int, field(default=DEFAULT_PER_PAGE))],
     frozen=True,
-    namespace={"filter_values": _filter_values},
+    namespace={"filter_values": _filter_values, "value_range": _value_range,
+               "ranges": _ranges},
 )
 SearchRequest.__module__ = __name__
 

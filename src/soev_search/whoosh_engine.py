@@ -176,8 +176,10 @@ class _Search:
                       else heapq.nsmallest(limit, self.matching, key=rank))
             return [(docnum, 0.0) for docnum in newest]
         filtered = len(self.matching) < len(self.matched)
-        filters = tuple((name, tuple(sorted(map(str, getattr(self.request, name)))))
-                        for name in COLUMN_FILTERS) if filtered else ()
+        filters = (*((name, tuple(sorted(map(str, getattr(self.request, name)))))
+                     for name in COLUMN_FILTERS),
+                   *((name, str(span)) for name, span in self.request.ranges().items())
+                   ) if filtered else ()
         return self.build.ranked(self.searcher, self.query,
                                  set(self.matching) if filtered else None, filters, limit)
 

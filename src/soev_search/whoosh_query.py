@@ -8,6 +8,7 @@ from collections.abc import Callable
 from whoosh import query as wq
 
 from soev_search.analysis import DanishAnalyzer, normalize, stem
+from soev_search.filters import ValueRange
 from soev_search.query import (
     DEFAULT_FIELDS,
     LIKE_FIELD,
@@ -19,6 +20,7 @@ from soev_search.query import (
     Or,
     Phrase,
     Prefix,
+    Range,
     Word,
 )
 from soev_search.whoosh_andnot import AndNot
@@ -69,6 +71,8 @@ class QueryCompiler:
             return self.text(node.text, DEFAULT_FIELDS)
         if isinstance(node, Prefix):
             return self.prefix(node.text, DEFAULT_FIELDS)
+        if isinstance(node, Range):
+            return value_range(node.name, node.span)
         assert isinstance(node, Field)
         if node.name in TEXT_FIELDS:
             if node.value.endswith("*") and not node.phrase:
@@ -110,6 +114,18 @@ class QueryCompiler:
         folded = normalize(text)
         starts = {folded, stem(folded)}
         return wq.Or([wq.Prefix(field, start) for field in fields for start in sorted(starts)])
+
+
+def value_range(field: str, span: ValueRange) -> wq.Query:
+    """The documents whose value lies in the range, as ValueRange.contains decides: an open
+    range also keeps the documents without a value. Values are stored as text; the ranged
+    filters (years) all have four digits, so text order is number order."""
+    low = None if span.low is None else str(span.low)
+    high = None if span.high is None else str(span.high)
+    within = wq.TermRange(field, low, high)
+    if span.closed:
+        return within
+    return wq.Or([within, AndNot(wq.Every(), wq.Every(field))])
 
 
 def is_costly(query: wq.Query) -> bool:

@@ -1,0 +1,147 @@
+"""Year ranges: `year:2017..2019` in the query language, `year_from`/`year_to` in the library,
+the API, OpenAPI and the CLI, disjunctive facet counts, and documents without a year (left out
+of a closed range, kept by an open one)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from soev_search.document import FIGURE_KEYS, Document
+from soev_search.filters import ValueRange, filter_named
+from soev_search.index import index_documents
+from soev_search.query import NOTICE_MALFORMED, Range, parse
+from soev_search.results import SearchRequest
+from soev_search.search import SearchEngine
+
+YEARS = {"a2015": 2015, "b2016": 2016, "c2017": 2017, "d2017": 2017, "e2018": 2018,
+         "f2019": 2019, "g2020": 2020, "undated": None}
+
+
+def doc(doc_id: str, year: int | None) -> Document:
+    municipality = "Aalborg" if doc_id in ("c2017", "e2018", "undated") else "Odense"
+    return Document(id=doc_id, path=f"{doc_id}.txt", title=f"Kantine {doc_id}",
+                    text=f"Kommunens kantine drives som socialøkonomisk virksomhed ({doc_id}).",
+                    source="text", content_hash=doc_id, figures=dict.fromkeys(FIGURE_KEYS),
+                    municipality=municipality, year=year,
+                    date=None if year is None else str(year), doctype="notat")
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> SearchEngine:
+    index_dir = tmp_path_factory.mktemp("years") / "index"
+    index_documents([doc(doc_id, year) for doc_id, year in YEARS.items()], index_dir)
+    return SearchEngine(index_dir)
+
+
+def ids(engine: SearchEngine, query: str = "", **fields) -> set[str]:
+    result = engine.search(SearchRequest(query=query, per_page=100, **fields))
+    assert result.total == len(result.hits)
+    return {hit.id for hit in result.hits}
+
+
+def between(low: int | None, high: int | None, undated: bool) -> set[str]:
+    return {d for d, y in YEARS.items()
+            if (y is None and undated)
+            or (y is not None and (low is None or y >= low) and (high is None or y <= high))}
+
+
+def test_value_range_contains() -> None:
+    closed, from_2017, to_2017 = ValueRange(2016, 2018), ValueRange(2017), ValueRange(None, 2017)
+    assert [closed.contains(v) for v in ("2015", "2016", "2018", "2019")] == [
+        False, True, True, False]
+    assert not closed.contains("")  # no year: not counted in a closed range
+    assert from_2017.contains("") and to_2017.contains("")  # kept by an open one
+    assert not from_2017.contains("2016") and not to_2017.contains("2018")
+    assert [str(r) for r in (closed, from_2017, to_2017)] == ["2016..2018", "2017..", "..2017"]
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("year:2017..2019", 2017, 2019), ("år:2017..", 2017, None), ("aar:..2019", None, 2019),
+    ("year:2017..2017", 2017, 2017),
+])
+def test_query_language_parses_ranges(text: str, low: int | None, high: int | None) -> None:
+    parsed = parse(text)
+    assert parsed.notice is None
+    assert parsed.tree == Range("year", ValueRange(low, high))
+
+
+@pytest.mark.parametrize("text", ["year:2019..2017", "year:..", "year:abc..2019",
+                                  "year:1800..1850", "year:2017...2019"])
+def test_a_bad_range_is_searched_as_words_with_a_notice(text: str) -> None:
+    assert parse(text).notice == NOTICE_MALFORMED
+
+
+@pytest.mark.parametrize(("low", "high"), [(2016, 2018), (2017, None), (None, 2017),
+                                           (2017, 2017), (2030, None)])
+def test_request_range_and_query_range_agree(engine: SearchEngine, low: int | None,
+                                             high: int | None) -> None:
+    expected = between(low, high, undated=low is None or high is None)
+    assert ids(engine, year_from=low, year_to=high) == expected
+    written = f"year:{'' if low is None else low}..{'' if high is None else high}"
+    assert ids(engine, written) == expected
+    assert ids(engine, f"kantine {written}") == expected  # with words, ranked
+
+
+def test_range_combines_with_other_filters_and_year_values(engine: SearchEngine) -> None:
+    assert ids(engine, year_from=2016, year_to=2019, municipality=("Aalborg",)) == {
+        "c2017", "e2018"}
+    assert ids(engine, year_from=2017, municipality=("Aalborg",)) == {
+        "c2017", "e2018", "undated"}
+    # a year chosen as a value and a range on the same facet: both must hold
+    assert ids(engine, year=(2016, 2017), year_from=2017, year_to=2019) == {"c2017", "d2017"}
+
+
+def test_year_facet_counts_ignore_the_range(engine: SearchEngine) -> None:
+    everything = engine.search(SearchRequest())
+    ranged = engine.search(SearchRequest(year_from=2017, year_to=2018))
+    assert ranged.total == 3
+    # the year facet counts as if no year filter were set, so the range can be widened ...
+    assert ranged.facets["year"] == everything.facets["year"]
+    # ... while the other facets count only what the range lets through
+    assert {v.value: v.count for v in ranged.facets["municipality"]} == {
+        "Aalborg": 2, "Odense": 1}
+
+
+def test_ranges_page_and_cache_apart(engine: SearchEngine) -> None:
+    # the same words under different ranges: each answer its own (rankings are cached)
+    first = ids(engine, "kantine", year_from=2015, year_to=2016)
+    second = ids(engine, "kantine", year_from=2019, year_to=2020)
+    assert first == {"a2015", "b2016"} and second == {"f2019", "g2020"}
+    paged = engine.search(SearchRequest(query="kantine", year_from=2016, per_page=2, page=2))
+    assert paged.total == 7 and len(paged.hits) == 2  # 2016 on, and the undated one
+
+
+def test_reversed_range_is_refused() -> None:
+    with pytest.raises(ValueError, match="slutning"):
+        filter_named("year").value_range(2019, 2017)
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "soev_search.cli", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_year_from_and_to(engine: SearchEngine) -> None:
+    index = str(engine.index_dir)
+    found = cli("search", "", "--year-from", "2017", "--year-to", "2018", "--json",
+                "--limit", "100", "--index", index)
+    assert found.returncode == 0, found.stderr
+    assert {hit["id"] for hit in json.loads(found.stdout)["hits"]} == between(2017, 2018, False)
+    open_end = cli("search", "kantine", "--year-to", "2016", "--json", "--index", index)
+    assert {hit["id"] for hit in json.loads(open_end.stdout)["hits"]} == {
+        "a2015", "b2016", "undated"}
+    reversed_range = cli("search", "", "--year-from", "2019", "--year-to", "2017",
+                         "--index", index)
+    assert reversed_range.returncode != 0 and "2019" in reversed_range.stderr
+    bad = cli("search", "", "--year-from", "tyve", "--index", index)
+    assert bad.returncode != 0 and "tyve" in bad.stderr
+
+
+def test_readme_says_what_happens_to_documents_without_a_year() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "without a year" in readme and "2017..2019" in readme
