@@ -117,3 +117,19 @@ def test_embed_iframe_on_another_origin(page: Page, base_url: str) -> None:
         expect(frame.locator(".hit-title").first).to_be_visible()
         shoot(page, "09-embed-iframe")
     assert page.console_errors == []
+
+
+def test_embed_script_with_a_span_of_years(page: Page, base_url: str) -> None:
+    host_html = script_host_page(base_url, 'data-year-from="2018" data-year-to="2018" '
+                                           'data-facets="true" data-limit="10"')
+    with running(host_app(host_html)) as host_url:
+        page.goto(host_url + "/")
+        widget = page.locator(".soev-search-embed")
+        # the web test corpus has four documents from 2018
+        expect(widget.get_by_role("status")).to_have_text(re.compile("^4 dokumenter"))
+        expect(widget.locator(".meta", has_text="2017")).to_have_count(0)
+        expect(widget.locator("fieldset legend").first).to_be_visible()
+        legends = widget.locator("fieldset legend").all_inner_texts()
+        assert "KOMMUNE" in legends and "ÅR" not in legends  # no years to choose in the span
+    assert page.console_errors == []
+

@@ -66,6 +66,7 @@ def test_the_audit_sees_into_shadow_dom_and_foreign_frames(page: Page) -> None:
     "/",                                            # empty search: the landing page
     "/?q=socialøkonomi",                            # results with marks, sort, facets
     "/?q=socialøkonomi&doctype=artikel&per_page=2",  # active filters and paging
+    "/?q=socialøkonomi&year_from=2018",             # a year range: chip and range control
     "/?q=zzqxyzzy",                                 # no results: tips and examples
     "/?q=socialøkonmi",                             # "did you mean"
     "/?q=%22unbalanced",                            # a notice about the query

@@ -81,6 +81,23 @@ def test_search_facet_and_paging_by_keyboard(page: Page, base_url: str) -> None:
     assert page.console_errors == []
 
 
+def test_year_range_by_keyboard(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/?q=socialøkonomi")
+    tab_to(page, "#year_from")
+    page.keyboard.type("2018")
+    page.keyboard.press("Tab")
+    expect(page.locator("#year_to")).to_be_focused()
+    page.keyboard.type("2018")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"year_from=2018&year_to=2018"))
+    chip = page.locator(".active-filters .chip", has_text="2018")
+    expect(chip).to_contain_text("År: 2018")
+    tab_to(page, ".active-filters .chip")
+    page.keyboard.press("Enter")
+    expect(page.locator(".active-filters")).to_have_count(0)
+    assert page.console_errors == []
+
+
 def test_typeahead_by_keyboard(page: Page, base_url: str) -> None:
     page.goto(base_url + "/")
     box = page.locator("#q")

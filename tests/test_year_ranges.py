@@ -145,3 +145,90 @@ def test_cli_year_from_and_to(engine: SearchEngine) -> None:
 def test_readme_says_what_happens_to_documents_without_a_year() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert "without a year" in readme and "2017..2019" in readme
+
+
+# The web, over the web test corpus (years 2017 and 2018, and two documents without a year).
+
+def web_ids(client, **params) -> set[str]:
+    body = client.get("/api/search", query_string={"per_page": 100, **params}).get_json()
+    return {hit["id"] for hit in body["hits"]}
+
+
+def library_ids(app, **fields) -> set[str]:
+    from soev_search.web.context import engine as web_engine
+    with app.app_context():
+        result = web_engine().search(SearchRequest(per_page=100, **fields))
+    return {hit.id for hit in result.hits}
+
+
+def test_api_year_from_and_to(app, client) -> None:
+    closed = web_ids(client, year_from=2018, year_to=2018)
+    assert closed == library_ids(app, year=(2018,))  # no undated document in a closed range
+    open_ended = web_ids(client, year_from=2018)
+    undated = library_ids(app) - library_ids(app, year=(2017,)) - closed
+    assert undated and open_ended == closed | undated  # kept by an open one
+    assert web_ids(client, year_to=2017) == library_ids(app, year=(2017,)) | undated
+    assert web_ids(client, q="year:2018..2018") == closed
+    body = client.get("/api/search", query_string={"year_from": 2018}).get_json()
+    assert {v["value"] for v in body["facets"]["year"]} == {"2017", "2018"}  # disjunctive
+
+
+@pytest.mark.parametrize("params", [{"year_from": "tyve"}, {"year_to": "1800"},
+                                    {"year_from": "2019", "year_to": "2017"}])
+def test_api_refuses_bad_ranges_with_a_json_400(client, params: dict) -> None:
+    response = client.get("/api/search", query_string=params)
+    assert response.status_code == 400
+    assert response.get_json()["status"] == 400
+
+
+def test_openapi_lists_the_range_parameters() -> None:
+    from soev_search.web.openapi import openapi_spec
+    parameters = {p["name"]: p for p in
+                  openapi_spec()["paths"]["/api/search"]["get"]["parameters"]}
+    for name in ("year_from", "year_to"):
+        assert parameters[name]["schema"]["type"] == "integer"
+        assert "without a year" in parameters[name]["description"]
+
+
+def test_page_range_control_chip_and_counts(client) -> None:
+    from bs4 import BeautifulSoup
+    page = BeautifulSoup(client.get("/?q=socialøkonomi&year_from=2018&doctype=artikel")
+                         .get_data(as_text=True), "html.parser")
+    form = page.select_one(".facet .range-form")
+    assert form.select_one("input#year_from")["value"] == "2018"
+    assert form.select_one("input#year_to")["value"] == ""
+    assert form.find("label", attrs={"for": "year_from"}).get_text() == "Fra år"
+    hidden = {(i["name"], i["value"]) for i in form.select("input[type=hidden]")}
+    assert hidden == {("q", "socialøkonomi"), ("doctype", "artikel")}
+    chips = [c.get_text(" ", strip=True) for c in page.select(".active-filters .chip")]
+    assert "År: fra 2018 ×" in chips
+    year_chip = next(c for c in page.select(".active-filters .chip") if "fra 2018" in c.text)
+    assert "year_from" not in year_chip["href"] and "doctype=artikel" in year_chip["href"]
+    # choosing a year in the facet ends the range
+    link = page.select_one("#facet-year ~ ul a.facet-link")
+    assert "year=2018" in link["href"] and "year_from" not in link["href"]
+    # the year facet counts as if no year were chosen: 2018 is offered under ..2017
+    narrowed = BeautifulSoup(client.get("/?year_to=2017").get_data(as_text=True), "html.parser")
+    offered = {v.text for v in narrowed.select("#facet-year ~ ul .facet-value")}
+    assert offered == {"2017", "2018"}
+    clear = page.select_one(".clear-filters")["href"]
+    assert "year_from" not in clear and "doctype" not in clear
+    # the search box keeps the range for the next words
+    assert page.select_one("form.search-form input[name=year_from]")["value"] == "2018"
+
+
+def test_page_rejects_a_reversed_range_with_a_danish_message(client) -> None:
+    response = client.get("/?year_from=2019&year_to=2017")
+    assert response.status_code == 400
+    assert "slutning" in response.get_data(as_text=True)
+
+
+def test_embed_keeps_a_span_as_its_scope(client) -> None:
+    from bs4 import BeautifulSoup
+    page = BeautifulSoup(client.get("/embed?year_from=2018&year_to=2018&facets=true")
+                         .get_data(as_text=True), "html.parser")
+    hidden = {(i["name"], i["value"]) for i in page.select("form input[type=hidden]")}
+    assert {("year_from", "2018"), ("year_to", "2018")} <= hidden
+    summaries = [s.get_text() for s in page.select(".embed-facet summary")]
+    assert summaries and not any(s.startswith("År") for s in summaries)
+    assert all("year_from=2018" in a["href"] for a in page.select(".embed-facet a"))

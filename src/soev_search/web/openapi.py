@@ -36,10 +36,16 @@ def search_parameters() -> list[dict[str, Any]]:
     return [
         {"name": "q", "in": "query", "required": False,
          "description": "Query: words (all must match), \"phrases\", OR, NOT or -word, "
-                        "field:value, prefix*. Empty: all documents, newest first.",
+                        "field:value, year:2017..2019, prefix*, mlt:<id> (documents like "
+                        "that one). Empty: all documents, newest first.",
          "schema": {"type": "string", "maxLength": limits.max_query_chars}},
         *[_multi(f.name, f.openapi, f"{f.description} Repeat for several (OR).")
           for f in FILTERS],
+        *[{"name": param, "in": "query", "required": False, "schema": f.openapi,
+           "description": f"{f.name.capitalize()} {end} (inclusive; with only one end given, "
+                          f"documents without a {f.name} are kept, with both left out)."}
+          for f in FILTERS if f.ranged
+          for param, end in zip(f.range_params, ("from", "to"), strict=True)],
         {"name": "sort", "in": "query", "required": False,
          "schema": {"type": "string", "enum": list(SORT_ORDERS), "default": "relevance"}},
         {"name": "page", "in": "query", "required": False,

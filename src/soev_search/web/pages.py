@@ -172,7 +172,8 @@ def _charset_of(path: Path) -> str | None:
 
 def _is_landing(search_request: SearchRequest) -> bool:
     """No words and no filters: the front page, browsing everything."""
-    return not (search_request.query or search_request.filter_values())
+    return not (search_request.query or search_request.filter_values()
+                or search_request.ranges())
 
 
 def _page_window(page: int, last_page: int, width: int = 2) -> list[int | None]:

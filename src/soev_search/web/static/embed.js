@@ -3,7 +3,8 @@
  *   <script src="https://HOST/embed.js" data-municipality="Silkeborg"></script>
  * renders a search box and results right after the tag, inside a Shadow DOM so the page's CSS
  * and the widget's CSS cannot touch each other. The API base is derived from this script's own
- * src. Options (data-*): municipality, doctype (comma-separated; a fixed scope), limit
+ * src. Options (data-*): municipality, doctype (comma-separated; a fixed scope), year-from
+ * and year-to (a fixed span of years; either may be left out), limit
  * (results per page, 1-50, default 5), target (_blank, _self, _parent, _top; where result links
  * open), facets ("true": offer filters for the facets that are not fixed).
  * All DOM is built with createElement/textContent; the API's snippet HTML is never parsed,
@@ -77,10 +78,15 @@
     return (value || "").split(",").map((s) => s.trim()).filter(Boolean);
   }
 
+  function year(value) {
+    return /^\d{4}$/.test((value || "").trim()) ? value.trim() : "";
+  }
+
   function readOptions(data) {
     const limit = parseInt(data.limit, 10);
     return {
       locked: { municipality: list(data.municipality), doctype: list(data.doctype) },
+      span: { year_from: year(data.yearFrom), year_to: year(data.yearTo) },
       limit: limit >= 1 && limit <= 50 ? limit : 5,
       target: TARGETS.includes(data.target) ? data.target : "_blank",
       facets: /^(true|1|yes)$/i.test(data.facets || ""),
@@ -184,6 +190,7 @@
         const values = (options.locked[facet] || []).concat(state.chosen[facet] || []);
         for (const value of values) p.append(facet, value);
       }
+      for (const [param, value] of Object.entries(options.span)) if (value) p.set(param, value);
       p.set("per_page", String(options.limit));
       p.set("page", String(state.page));
       return p;
@@ -240,6 +247,7 @@
       const groups = [];
       for (const facet of FACETS) {
         if ((options.locked[facet] || []).length || !(all[facet] || []).length) continue;
+        if (facet === "year" && (options.span.year_from || options.span.year_to)) continue;
         const chosen = state.chosen[facet] || [];
         const buttons = all[facet].slice(0, FACET_VALUES_SHOWN).map((item) => {
           const value = String(item.value);
