@@ -7,6 +7,7 @@ once; pages get a fresh context that records console errors.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,18 @@ def host_app(html: str) -> Callable:
         start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
         return [html.encode()]
     return app
+
+
+@contextmanager
+def hosting(page: Page, html: str) -> Iterator[str]:
+    """Serve `html` on another origin (port) for `page`; yields its base URL. The page's
+    browser context is closed on the way out, so the host server's keep-alive connections end
+    and it stops at once instead of waiting for them."""
+    with running(host_app(html)) as url:
+        try:
+            yield url
+        finally:
+            page.context.close()
 
 
 def script_host_page(base_url: str, attributes: str = "") -> str:

@@ -10,8 +10,8 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from browser_support import host_app, iframe_host_page, script_host_page, shoot
-from web_support import UNIQUE_WORD, running
+from browser_support import hosting, iframe_host_page, script_host_page, shoot
+from web_support import UNIQUE_WORD
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +74,7 @@ def test_compare_page_and_phone_layout(browser: Browser, base_url: str) -> None:
 
 def test_embed_script_on_another_origin(page: Page, base_url: str) -> None:
     host_html = script_host_page(base_url, 'data-limit="3" data-target="_self" data-facets="true"')
-    with running(host_app(host_html)) as host_url:
+    with hosting(page, host_html) as host_url:
         assert host_url.split(":")[-1] != base_url.split(":")[-1]  # a different origin
         page.goto(host_url + "/")
         widget = page.locator(".soev-search-embed")
@@ -110,7 +110,7 @@ def test_embed_script_on_another_origin(page: Page, base_url: str) -> None:
 
 def test_embed_iframe_on_another_origin(page: Page, base_url: str) -> None:
     host_html = iframe_host_page(base_url, "q=fleksjob&amp;limit=3")
-    with running(host_app(host_html)) as host_url:
+    with hosting(page, host_html) as host_url:
         page.goto(host_url + "/")
         frame = page.frame_locator("iframe")
         expect(frame.get_by_role("status")).to_contain_text("dokument")
@@ -122,7 +122,7 @@ def test_embed_iframe_on_another_origin(page: Page, base_url: str) -> None:
 def test_embed_script_with_a_span_of_years(page: Page, base_url: str) -> None:
     host_html = script_host_page(base_url, 'data-year-from="2018" data-year-to="2018" '
                                            'data-facets="true" data-limit="10"')
-    with running(host_app(host_html)) as host_url:
+    with hosting(page, host_html) as host_url:
         page.goto(host_url + "/")
         widget = page.locator(".soev-search-embed")
         # the web test corpus has four documents from 2018

@@ -14,7 +14,7 @@ import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import Page, expect
 
-from browser_support import host_app, iframe_host_page, script_host_page
+from browser_support import host_app, hosting, iframe_host_page, script_host_page
 from web_support import UNIQUE_WORD, running
 
 pytestmark = pytest.mark.browser
@@ -54,7 +54,7 @@ def test_the_audit_sees_into_shadow_dom_and_foreign_frames(page: Page) -> None:
 <iframe src="{frame_url}/" title="Ramme"></iframe></main>
 <script>document.getElementById("shadow-host").attachShadow({{mode: "open"}})
   .innerHTML = '<input type="text" id="in-shadow">';</script></body></html>"""
-        with running(host_app(host)) as host_url:
+        with hosting(page, host) as host_url:
             page.goto(host_url + "/")
             expect(page.frame_locator("iframe").locator("#in-frame")).to_be_attached()
             found = [line for line in violations(page) if line.startswith("label ")]
@@ -100,7 +100,7 @@ def test_open_typeahead_has_no_wcag_violations(page: Page, base_url: str) -> Non
 
 def test_script_embed_on_a_foreign_page_has_no_wcag_violations(page: Page, base_url: str) -> None:
     html = script_host_page(base_url, 'data-limit="3" data-facets="true"')
-    with running(host_app(html)) as host_url:
+    with hosting(page, html) as host_url:
         page.goto(host_url + "/")
         widget = page.locator(".soev-search-embed")
         expect(widget.get_by_role("status")).to_contain_text("dokument")
@@ -116,7 +116,7 @@ def test_script_embed_on_a_foreign_page_has_no_wcag_violations(page: Page, base_
 
 def test_iframe_embed_on_a_foreign_page_has_no_wcag_violations(page: Page, base_url: str) -> None:
     html = iframe_host_page(base_url, "q=socialøkonomi&amp;limit=3&amp;facets=true")
-    with running(host_app(html)) as host_url:
+    with hosting(page, html) as host_url:
         page.goto(host_url + "/")
         frame = page.frame_locator("iframe")
         expect(frame.locator(".hit-title").first).to_be_visible()

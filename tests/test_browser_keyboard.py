@@ -12,8 +12,8 @@ import re
 import pytest
 from playwright.sync_api import Frame, Page, expect
 
-from browser_support import host_app, iframe_host_page, script_host_page, shoot
-from web_support import UNIQUE_WORD, running
+from browser_support import hosting, iframe_host_page, script_host_page, shoot
+from web_support import UNIQUE_WORD
 
 pytestmark = pytest.mark.browser
 
@@ -136,7 +136,7 @@ def test_typeahead_by_keyboard(page: Page, base_url: str) -> None:
 
 def test_script_widget_by_keyboard(page: Page, base_url: str) -> None:
     html = script_host_page(base_url, 'data-limit="2" data-facets="true"')
-    with running(host_app(html)) as host_url:
+    with hosting(page, html) as host_url:
         page.goto(host_url + "/")
         widget = page.locator(".soev-search-embed")
         status = widget.get_by_role("status")
@@ -164,7 +164,7 @@ def test_script_widget_by_keyboard(page: Page, base_url: str) -> None:
 
 def test_iframe_embed_by_keyboard_with_headings(page: Page, base_url: str) -> None:
     html = iframe_host_page(base_url, "limit=3&amp;facets=true")
-    with running(host_app(html)) as host_url:
+    with hosting(page, html) as host_url:
         page.goto(host_url + "/")
         frame = page.frame_locator("iframe")
         expect(frame.get_by_role("status")).to_contain_text("dokument")
