@@ -107,6 +107,12 @@ class Filter:
                                    "eller ..2019.")
         return span
 
+    def request_fields(self) -> list[tuple[str, type, Any]]:
+        """The SearchRequest fields this filter adds: (name, type, default). A "values"
+        filter adds one tuple of accepted values; a ranged one also its two ends."""
+        ends = [(param, int | None, None) for param in self.range_params] if self.ranged else []
+        return [(self.name, tuple, ()), *ends]
+
     def parse(self, raw: str) -> Any:
         """One value as typed (URL, CLI) → the request's value; FilterValueError if wrong."""
         value = raw.strip()

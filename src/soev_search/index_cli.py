@@ -19,6 +19,7 @@ from soev_search.errors import SoevError
 from soev_search.filters import FACETS, FILTERS, RANGE_PARAMS, FilterValueError
 from soev_search.index import BuildReport, rebuild, update
 from soev_search.ingest import document_id, ingest_file
+from soev_search.questionnaire import Comparison, column_label, compare
 from soev_search.results import SearchRequest, SearchResult
 from soev_search.search import SearchEngine
 from soev_search.similar import MAX_LIMIT as MAX_SIMILAR
@@ -135,6 +136,43 @@ def run_stats(args: argparse.Namespace) -> int:
         listed = ", ".join(f"{v['value']} ({v['count']})" for v in values) or "-"
         print(f"{name}: {listed}")
     return 0
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    engine = SearchEngine(settings.load(index=args.index).index)
+    comparison = compare(engine.documents(), args.municipality, args.question)
+    if args.json:
+        data = comparison.to_dict(only_selected=args.question is not None)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    elif args.question is not None:
+        _print_answers(comparison)
+    else:
+        _print_questions(comparison)
+    return 0
+
+
+def _print_questions(comparison: Comparison) -> None:
+    print(f"{len(comparison.documents)} documents: "
+          + ", ".join(column_label(d) for d in comparison.documents))
+    for number, question in enumerate(comparison.questions, 1):
+        print(f"{number:3}. {question.text} ({len(question.answers)} answers)")
+    print("\nFigures:")
+    for key, bars in comparison.charts.items():
+        values = ", ".join(f"{bar.label} {bar.figure.as_text() if bar.figure else '-'}"
+                           for bar in bars)
+        print(f"  {key}: {values}")
+
+
+def _print_answers(comparison: Comparison) -> None:
+    question = comparison.selected
+    if question is None:
+        print("No questionnaire documents.")
+        return
+    print(f"{comparison.questions.index(question) + 1}. {question.text}")
+    for doc in comparison.documents:
+        answer = question.answers.get(doc.id)
+        print(f"\n{column_label(doc)}:\n  " + ("\n  ".join(answer.splitlines()) if answer
+                                               else "(not answered)"))
 
 
 def search_json(result: SearchResult) -> dict:

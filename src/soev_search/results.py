@@ -38,9 +38,8 @@ def _ranges(request: Any) -> dict[str, ValueRange]:
 SearchRequest = make_dataclass(
     "SearchRequest",
     [("query", str, field(default="")),
-     *[(f.name, tuple, field(default=())) for f in FILTERS],
-     *[(param, int | None, field(default=None))
-       for f in FILTERS if f.ranged for param in f.range_params],
+     *[(name, kind, field(default=default))
+       for f in FILTERS for name, kind, default in f.request_fields()],
      ("sort", SortOrder, field(default="relevance")),
      ("page", int, field(default=1)),
      ("per_page", int, field(default=DEFAULT_PER_PAGE))],

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, jsonify, request
 
 from soev_search import settings
+from soev_search.questionnaire import compare as compare_documents
 from soev_search.similar import DEFAULT_LIMIT as DEFAULT_SIMILAR
 from soev_search.similar import MAX_LIMIT as MAX_SIMILAR
+from soev_search.web.compare import questionnaire_documents
 from soev_search.web.context import engine
 from soev_search.web.openapi import openapi_spec
 from soev_search.web.params import bounded_int, parse_query, parse_search_request
@@ -69,6 +71,15 @@ def complete() -> Response:
     limit = bounded_int(request.args, "limit", DEFAULT_COMPLETIONS, 1, MAX_COMPLETIONS)
     # The engine completes the last word and keeps the words before it.
     return jsonify({"query": query, "suggestions": engine().complete(query, limit=limit)})
+
+
+@bp.get("/compare")
+def compare() -> Response:
+    """The questionnaire comparison: every question, or only `question` (slug or number)."""
+    question = request.args.get("question")
+    comparison = compare_documents(questionnaire_documents(),
+                                   request.args.getlist("municipality"), question)
+    return jsonify(comparison.to_dict(only_selected=bool(question)))
 
 
 @bp.get("/openapi.json")

@@ -116,6 +116,28 @@ SCHEMAS: dict[str, Any] = {
                        "description": "Danish, one line: the shared key terms"},
         },
     },
+    "Comparison": {
+        "type": "object",
+        "properties": {
+            "municipalities": _array({"type": "string"}),
+            "chosen": _array({"type": "string"}),
+            "documents": _array({"type": "object", "properties": {
+                "id": {"type": "string"}, "title": {"type": "string"},
+                "municipality": {"type": "string", "nullable": True},
+                "year": {"type": "integer", "nullable": True},
+                "date": {"type": "string", "nullable": True}, "label": {"type": "string"}}}),
+            "selected": {"type": "string", "nullable": True},
+            "questions": _array({"type": "object", "properties": {
+                "number": {"type": "integer"}, "slug": {"type": "string"},
+                "text": {"type": "string"},
+                "answers": {"type": "object", "description": "document id → answer",
+                            "additionalProperties": {"type": "string"}}}}),
+            "figures": {"type": "object", "description": "document id → figures",
+                        "additionalProperties": {
+                            "type": "object",
+                            "properties": {key: _ref("Figure") for key in FIGURE_KEYS}}},
+        },
+    },
     "Figure": {
         "type": "object", "nullable": True,
         "properties": {"value": {"type": "integer"}, "approximate": {"type": "boolean"},
@@ -198,6 +220,18 @@ def _paths() -> dict[str, Any]:
             "responses": {"200": _json({"type": "object", "properties": {
                 "query": {"type": "string"}, "suggestions": _array({"type": "string"})}}),
                 **ERROR_RESPONSES},
+        }},
+        "/api/compare": {"get": {
+            "summary": "The status articles' questionnaire, municipality by municipality",
+            "operationId": "compare",
+            "parameters": [
+                {"name": "question", "in": "query", "required": False,
+                 "description": "Only this question: its slug or number (from 1).",
+                 "schema": {"type": "string"}},
+                _multi("municipality", {"type": "string"},
+                       "Only these municipalities (default: all)."),
+            ],
+            "responses": {"200": _json(_ref("Comparison")), "503": ERROR_RESPONSES["503"]},
         }},
         "/api/openapi.json": {"get": {
             "summary": "This description", "operationId": "openapi",

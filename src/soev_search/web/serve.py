@@ -15,6 +15,7 @@ def serve(config: Settings, host: str, port: int, out: TextIO = sys.stdout) -> N
 
     from soev_search.index import index_exists, rebuild
     from soev_search.index_cli import Progress, print_build_report
+    from soev_search.store import readable_build
     from soev_search.web import create_app
 
     if not index_exists(config.index):
@@ -24,6 +25,7 @@ def serve(config: Settings, host: str, port: int, out: TextIO = sys.stdout) -> N
             report = rebuild(config.corpus, config.index, progress=progress,
                              workers=config.workers)
         print_build_report(report, out)
+    readable_build(config.index)  # a build of another format: one line, before listening
     app = create_app(config.index, config.corpus)
     try:
         server = waitress.create_server(app, host=host, port=port, threads=config.threads)

@@ -8,9 +8,9 @@ from flask import Flask, url_for
 
 from soev_search.document import Figure
 from soev_search.filters import FILTER_NAMES, RANGE_PARAMS, filter_named
+from soev_search.questionnaire import column_label
 from soev_search.results import SearchRequest
 from soev_search.web import labels
-from soev_search.web.compare import column_label
 from soev_search.web.params import request_to_params
 
 
