@@ -196,8 +196,13 @@
       return p;
     }
 
+    let latest = 0;
+
     async function run() {
       const query = params();
+      // Only the latest request renders: an older answer arriving late would replace the
+      // filter buttons and lose the keyboard focus kept for the newest one.
+      const ticket = ++latest;
       status.classList.remove("error");
       status.textContent = "Søger …";
       try {
@@ -205,9 +210,11 @@
           mode: "cors", headers: { Accept: "application/json" },
         });
         const data = await response.json();
+        if (ticket !== latest) return;
         if (!response.ok) throw new Error(data && data.error ? String(data.error) : response.statusText);
         render(data, query);
       } catch (error) {
+        if (ticket !== latest) return;
         status.classList.add("error");
         status.textContent = `Søgningen kunne ikke gennemføres: ${error.message || error}`;
         results.replaceChildren();
