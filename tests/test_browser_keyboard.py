@@ -92,6 +92,7 @@ def test_year_range_by_keyboard(page: Page, base_url: str) -> None:
     expect(page).to_have_url(re.compile(r"year_from=2018&year_to=2018"))
     chip = page.locator(".active-filters .chip", has_text="2018")
     expect(chip).to_contain_text("År: 2018")
+    shoot(page, "11-year-range")
     tab_to(page, ".active-filters .chip")
     page.keyboard.press("Enter")
     expect(page.locator(".active-filters")).to_have_count(0)
