@@ -89,6 +89,18 @@ def test_document_page_has_no_wcag_violations(page: Page, base_url: str) -> None
         assert_accessible(page)
 
 
+def test_compare_page_with_a_chosen_question_has_no_wcag_violations(page: Page,
+                                                                   base_url: str) -> None:
+    page.goto(base_url + "/compare")
+    options = page.locator("select#question option")
+    chosen = options.nth(options.count() - 1).get_attribute("value")
+    page.select_option("select#question", chosen)
+    page.locator("form.compare-form button[type=submit], form.compare-form "
+                 "input[type=submit]").first.click()
+    expect(page).to_have_url(re.compile("question="))
+    assert_accessible(page)
+
+
 def test_open_typeahead_has_no_wcag_violations(page: Page, base_url: str) -> None:
     page.goto(base_url + "/")
     page.get_by_label("Søg i dokumenterne").press_sequentially("kommunens socialø", delay=20)
@@ -121,4 +133,7 @@ def test_iframe_embed_on_a_foreign_page_has_no_wcag_violations(page: Page, base_
         frame = page.frame_locator("iframe")
         expect(frame.locator(".hit-title").first).to_be_visible()
         assert len(page.frames) == 2
+        assert_accessible(page)
+        frame.locator(".embed-facet summary").first.click()  # a filter list opened
+        expect(frame.locator(".embed-facet[open] a.facet-link").first).to_be_visible()
         assert_accessible(page)
