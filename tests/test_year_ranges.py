@@ -107,6 +107,15 @@ def test_year_facet_counts_ignore_the_range(engine: SearchEngine) -> None:
         "Aalborg": 2, "Odense": 1}
 
 
+def test_result_says_how_many_documents_have_no_year(engine: SearchEngine) -> None:
+    kept = engine.search(SearchRequest(year_from=2019))
+    left_out = engine.search(SearchRequest(year_from=2015, year_to=2020))
+    assert "undated" in {hit.id for hit in kept.hits}
+    assert kept.without_value["year"] == left_out.without_value["year"] == 1
+    assert left_out.total == len(YEARS) - 1
+    assert engine.search(SearchRequest(municipality=("Odense",))).without_value["year"] == 0
+
+
 def test_ranges_page_and_cache_apart(engine: SearchEngine) -> None:
     # the same words under different ranges: each answer its own (rankings are cached)
     first = ids(engine, "kantine", year_from=2015, year_to=2016)
@@ -215,6 +224,18 @@ def test_page_range_control_chip_and_counts(client) -> None:
     assert "year_from" not in clear and "doctype" not in clear
     # the search box keeps the range for the next words
     assert page.select_one("form.search-form input[name=year_from]")["value"] == "2018"
+
+
+@pytest.mark.parametrize(("query", "note"), [
+    ("year_from=2018", "2 dokumenter uden årstal er med."),
+    ("year_from=2017&year_to=2018", "2 dokumenter uden årstal er ikke med."),
+])
+def test_page_says_what_became_of_documents_without_a_year(client, query: str,
+                                                           note: str) -> None:
+    from bs4 import BeautifulSoup
+    page = BeautifulSoup(client.get(f"/?{query}").get_data(as_text=True), "html.parser")
+    assert page.select_one(".range-unknown").get_text(" ", strip=True) == note
+    assert client.get("/api/search?" + query).get_json()["without_value"]["year"] == 2
 
 
 def test_page_rejects_a_reversed_range_with_a_danish_message(client) -> None:

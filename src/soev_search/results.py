@@ -82,6 +82,10 @@ class SearchResult:
     suggestion: str | None = None
     # Set when the query could not be parsed as written and was searched as plain words.
     notice: str | None = None
+    # Per facet, how many of the documents its counts cover have no value (no year, ...):
+    # with a year range, the documents without a year that it keeps (open) or leaves out
+    # (closed).
+    without_value: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

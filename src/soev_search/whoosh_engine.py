@@ -207,6 +207,7 @@ class _Search:
                     for name in FACETS},
             suggestion=suggester.suggest(self.request.query, self.tree),
             notice=self.notice,
+            without_value={name: self.counts[name].get("", 0) for name in FACETS},
         )
 
     def _active(self, name: str) -> list[str]:

@@ -100,6 +100,9 @@ SCHEMAS: dict[str, Any] = {
                            "description": "\"Did you mean\": the corrected query"},
             "notice": {"type": "string", "nullable": True,
                        "description": "Set when the query was searched as plain words"},
+            "without_value": {"type": "object", "additionalProperties": {"type": "integer"},
+                              "description": "Per facet, how many of the documents its "
+                                             "counts cover have no value (e.g. no year)"},
         },
     },
     "SimilarDocument": {
