@@ -19,7 +19,7 @@ from soev_search.results import FACETS, SearchRequest
 from soev_search.search import SearchEngine
 from soev_search.store import BUILDS, current_build
 
-HIT_KEYS = {"id", "title", "municipality", "year", "date", "doctype", "language", "score",
+HIT_KEYS = {"id", "title", "municipality", "year", "date", "doctype", "language", "score", "url",
             "snippet"}
 
 
@@ -141,6 +141,8 @@ def test_compare_lists_questions_and_answers_one(index_dir):
                          "--index", str(index_dir)).stdout)
     assert [q["number"] for q in one["questions"]] == [2]
     assert [d["municipality"] for d in one["documents"]] == ["Roskilde"]
+    unknown = cli("compare", "--question", "999", "--index", str(index_dir))
+    assert unknown.returncode == 1 and "no question '999'" in unknown.stderr
 
 
 def test_malformed_query_on_the_cli_explains_itself(index_dir):

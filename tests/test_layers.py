@@ -16,11 +16,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "soev_search"
 LAYERS = (
     ("errors", "document", "municipalities", "settings", "cache"),
     ("analysis", "filters", "store", "ingest"),
-    ("query", "results", "spelling", "highlight", "schema", "questionnaire", "similar"),
-    ("index", "whoosh_andnot", "whoosh_similar", "whoosh_query", "whoosh_facets", "whoosh_suggest",
-     "whoosh_build", "whoosh_engine"),
+    ("query", "results", "spelling", "highlight", "schema", "questionnaire", "similar",
+     "fetch"),
+    ("index", "whoosh_andnot", "whoosh_similar", "whoosh_query", "whoosh_facets",
+     "whoosh_suggest", "whoosh_build", "whoosh_engine", "watch"),
     ("search",),
-    ("index_cli", "cli", "web"),
+    ("index_cli", "cli", "operator_cli", "web"),
 )
 
 

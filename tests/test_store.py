@@ -76,12 +76,14 @@ def test_serve_refuses_before_listening(old_index) -> None:
 
 def test_web_answers_503_json_for_the_api_and_html_for_pages(old_index) -> None:
     client = create_app(old_index[1], old_index[0]).test_client()
-    for url in ("/api/search?q=kantine", "/api/facets", "/healthz"):
+    for url in ("/api/search?q=kantine", "/api/facets", "/api/documents/x",
+                "/api/complete?q=so", "/api/compare", "/healthz"):
         response = client.get(url)
         assert response.status_code == 503 and response.is_json, url
         body = response.get_json()
         assert refusal(body.get("detail") or body.get("error")), (url, body)
-    for url in ("/", "/?q=kantine", "/compare"):
+    for url in ("/", "/?q=kantine", "/compare", "/documents/x", "/embed", "/feed",
+                "/export.csv"):
         response = client.get(url)
         assert response.status_code == 503 and response.mimetype == "text/html", url
         assert refusal(response.get_data(as_text=True)), url

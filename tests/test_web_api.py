@@ -147,6 +147,8 @@ def test_compare_api_is_the_library_comparison(app: Flask, client: FlaskClient) 
     assert question["number"] == 2 and question["text"] == data["questions"][1]["text"]
     assert [d["municipality"] for d in one["documents"]] == ["Silkeborg"]
     assert set(question["answers"]) <= {d["id"] for d in one["documents"]}
+    unknown = client.get("/api/compare", query_string={"question": "999"})
+    assert unknown.status_code == 400 and "999" in unknown.get_json()["error"]
 
 
 # --- the OpenAPI description is true to the routes ----------------------------------------

@@ -17,9 +17,9 @@ from soev_search import settings
 from soev_search.document import Document, Skipped
 from soev_search.errors import SoevError
 from soev_search.filters import FACETS, FILTERS, RANGE_PARAMS, FilterValueError
-from soev_search.index import BuildReport, rebuild, update
+from soev_search.index import BuildReport, UpdateReport, rebuild, update
 from soev_search.ingest import document_id, ingest_file
-from soev_search.questionnaire import Comparison, column_label, compare
+from soev_search.questionnaire import Comparison, column_label, compare, find_question
 from soev_search.results import SearchRequest, SearchResult
 from soev_search.search import SearchEngine
 from soev_search.similar import MAX_LIMIT as MAX_SIMILAR
@@ -43,9 +43,7 @@ def run_update(args: argparse.Namespace) -> int:
     config = settings.load(corpus=args.corpus, index=args.index, workers=args.workers)
     with Progress(sys.stderr) as progress:
         report = update(config.corpus, config.index, progress=progress, workers=config.workers)
-    print(f"Added {report.added}, changed {report.changed}, deleted {report.deleted}, "
-          f"skipped {len(report.skipped)} in {report.seconds:.1f} s")
-    _print_skipped(report.skipped, sys.stdout)
+    print_update_report(report, sys.stdout)
     return 0
 
 
@@ -141,6 +139,9 @@ def run_stats(args: argparse.Namespace) -> int:
 def run_compare(args: argparse.Namespace) -> int:
     engine = SearchEngine(settings.load(index=args.index).index)
     comparison = compare(engine.documents(), args.municipality, args.question)
+    if args.question is not None and find_question(comparison.questions, args.question) is None:
+        raise SoevError(f"no question {args.question!r}: give a number from 1 to "
+                        f"{len(comparison.questions)} or a slug (see soev-index compare --json)")
     if args.json:
         data = comparison.to_dict(only_selected=args.question is not None)
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -223,11 +224,25 @@ def print_build_report(report: BuildReport, out: TextIO) -> None:
     print(f"Indexed {report.indexed} documents, skipped {len(report.skipped)} "
           f"in {report.seconds:.1f} s", file=out, flush=True)
     _print_skipped(report.skipped, out)
+    _print_warnings(report.warnings, out)
+
+
+def print_update_report(report: UpdateReport, out: TextIO, prefix: str = "") -> None:
+    print(f"{prefix}Added {report.added}, changed {report.changed}, deleted {report.deleted}, "
+          f"skipped {len(report.skipped)} in {report.seconds:.1f} s", file=out, flush=True)
+    _print_skipped(report.skipped, out)
+    _print_warnings(report.warnings, out)
 
 
 def _print_skipped(skipped: list[Skipped], out: TextIO) -> None:
     for item in skipped:
         print(f"  skipped {item.path}: {item.reason}", file=out, flush=True)
+
+
+def _print_warnings(warnings: list[Skipped], out: TextIO) -> None:
+    """Sidecar problems: the document is indexed, without the fields that were wrong."""
+    for item in warnings:
+        print(f"  warning {item.path}: {item.reason}", file=out, flush=True)
 
 
 _MARK = re.compile(r"</?mark>")
@@ -245,6 +260,8 @@ def _print_result(result: SearchResult, bold: bool) -> None:
         about = " · ".join(str(v) for v in (hit.municipality, hit.date or hit.year,
                                                hit.doctype, hit.language) if v)
         print(f"\n{number}. {hit.title}\n   [{about}] id={hit.id} score={hit.score}")
+        if hit.url:
+            print(f"   {hit.url}")
         snippet = _MARK.sub(lambda m: marks[m.group() == "</mark>"], hit.snippet)
         print(f"   {html.unescape(snippet)}")
     for name in FACETS:

@@ -175,11 +175,15 @@ def compare(documents: list[Document], municipalities: Sequence[str] = (),
 def select_question(questions: list[Question], wanted: str | None) -> Question | None:
     """The question with this slug or number (from 1); the first when none is wanted or
     the wanted one does not exist."""
+    return find_question(questions, wanted) or (questions[0] if questions else None)
+
+
+def find_question(questions: list[Question], wanted: str | None) -> Question | None:
+    """The question with this slug or number (from 1), or None."""
     wanted = (wanted or "").strip()
     if wanted.isdigit() and 1 <= int(wanted) <= len(questions):
         return questions[int(wanted) - 1]
-    found = next((q for q in questions if q.slug == wanted), None)
-    return found or (questions[0] if questions else None)
+    return next((q for q in questions if q.slug == wanted), None)
 
 
 class QuestionnaireCache:

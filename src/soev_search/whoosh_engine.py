@@ -226,6 +226,7 @@ class _Search:
             language=doc.language,
             score=round(score, 4),
             snippet=highlighter.snippet(doc.text),
+            url=doc.url,
         )
 
 

@@ -6,17 +6,23 @@ from flask import Blueprint, Response, abort, jsonify, request
 
 from soev_search import settings
 from soev_search.questionnaire import compare as compare_documents
+from soev_search.questionnaire import find_question
 from soev_search.similar import DEFAULT_LIMIT as DEFAULT_SIMILAR
 from soev_search.similar import MAX_LIMIT as MAX_SIMILAR
 from soev_search.web.compare import questionnaire_documents
 from soev_search.web.context import engine
 from soev_search.web.openapi import openapi_spec
-from soev_search.web.params import bounded_int, parse_query, parse_search_request
+from soev_search.web.params import (
+    DEFAULT_COMPLETIONS,
+    MAX_COMPLETIONS,
+    ParamError,
+    bounded_int,
+    parse_query,
+    parse_search_request,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-MAX_COMPLETIONS = 10
-DEFAULT_COMPLETIONS = 8
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, OPTIONS",
@@ -79,6 +85,9 @@ def compare() -> Response:
     question = request.args.get("question")
     comparison = compare_documents(questionnaire_documents(),
                                    request.args.getlist("municipality"), question)
+    if question and find_question(comparison.questions, question) is None:
+        raise ParamError(f"Ukendt spørgsmål '{question[:40]}': brug et nummer fra 1 til "
+                         f"{len(comparison.questions)} eller spørgsmålets korte navn.")
     return jsonify(comparison.to_dict(only_selected=bool(question)))
 
 

@@ -11,10 +11,11 @@ from typing import Any
 from soev_search import settings
 from soev_search.document import DOCTYPES, FIGURE_KEYS
 from soev_search.filters import FACETS, FILTERS
+from soev_search.ingest.sidecar import OVERRIDABLE
 from soev_search.results import DEFAULT_PER_PAGE
 from soev_search.similar import DEFAULT_LIMIT as DEFAULT_SIMILAR
 from soev_search.similar import MAX_LIMIT as MAX_SIMILAR
-from soev_search.web.params import SORT_ORDERS
+from soev_search.web.params import DEFAULT_COMPLETIONS, MAX_COMPLETIONS, SORT_ORDERS
 
 
 def _array(items: dict[str, Any]) -> dict[str, Any]:
@@ -88,6 +89,8 @@ SCHEMAS: dict[str, Any] = {
             "language": {"type": "string"}, "score": {"type": "number"},
             "snippet": {"type": "string",
                         "description": "HTML: text escaped, matched words in <mark>"},
+            "url": {"type": "string", "nullable": True,
+                    "description": "Where the document was fetched from, if it was"},
         },
     },
     "SearchResult": {
@@ -166,6 +169,11 @@ SCHEMAS: dict[str, Any] = {
                 "name": {"type": "string", "nullable": True},
                 "email": {"type": "string", "nullable": True},
                 "phone": {"type": "string", "nullable": True}}},
+            "url": {"type": "string", "nullable": True,
+                    "description": "Where the document was fetched from, if it was"},
+            "fetched": {"type": "string", "nullable": True,
+                        "description": "When it was fetched (ISO 8601)"},
+            "set_by_hand": _array({"type": "string", "enum": list(OVERRIDABLE)}),
         },
     },
 }
@@ -218,7 +226,8 @@ def _paths() -> dict[str, Any]:
                 {"name": "q", "in": "query", "required": False,
                  "schema": {"type": "string", "maxLength": limits.max_query_chars}},
                 {"name": "limit", "in": "query", "required": False,
-                 "schema": {"type": "integer", "minimum": 1, "maximum": 10, "default": 8}},
+                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_COMPLETIONS,
+                            "default": DEFAULT_COMPLETIONS}},
             ],
             "responses": {"200": _json({"type": "object", "properties": {
                 "query": {"type": "string"}, "suggestions": _array({"type": "string"})}}),

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, url_for
 
+from soev_search import settings
 from soev_search.document import Figure
 from soev_search.filters import FILTER_NAMES, RANGE_PARAMS, filter_named
 from soev_search.questionnaire import column_label
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
         FACET_LABELS=labels.FACET_LABELS,
         FILTER_NAMES=FILTER_NAMES,
         RANGE_PARAMS=RANGE_PARAMS,
+        settings=settings.current,
         DOCTYPE_LABELS=labels.DOCTYPE_LABELS,
         LANGUAGE_LABELS=labels.LANGUAGE_LABELS,
         SORT_LABELS=labels.SORT_LABELS,
