@@ -79,7 +79,8 @@ def test_compound_parts_are_key_terms_shown_in_the_documents_own_words() -> None
     words = {t.term: t.word for t in terms}
     # the part "aftal" is never written alone here, so it is shown as its compound
     assert words["aftal"] == "partnerskabsaftalen"
-    assert words["socialokonomisk"] == "socialøkonomiske"
+    # a word's own term is shown as the word, whatever stem the analyzer makes of it
+    assert words[analyzer.terms("socialøkonomiske", index=False)[0]] == "socialøkonomiske"
 
 
 def test_reason_lists_the_first_shared_words_in_danish() -> None:
