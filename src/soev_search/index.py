@@ -336,6 +336,10 @@ def die_with_parent(_: object = None) -> None:
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1
         ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
+        # The parent may have died between fork and prctl: then no signal will ever come.
+        parent = multiprocessing.parent_process()
+        if parent is not None and os.getppid() != parent.pid:
+            os._exit(1)
 
 
 # Runs in every process multiprocessing forks (our ingest pool and Whoosh's writer processes).
