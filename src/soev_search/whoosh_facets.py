@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from whoosh.reading import IndexReader
@@ -47,8 +47,6 @@ class FacetColumns:
                           for name, field_values in values.items()}
         for name, terms in keyword_values.items():
             self.canonical[name] = {normalize(term): term for term in terms}
-        self._code_of = {name: {v: code for code, v in enumerate(field_values)}
-                         for name, field_values in values.items()}
 
     @classmethod
     def read(cls, reader: IndexReader, column_fields: tuple[str, ...],
@@ -124,10 +122,9 @@ class FacetColumns:
         codes = self.codes
         active = []
         for name in self.fields:
-            wanted = getattr(request, name)
-            if wanted:
-                allowed = {self._code_of[name].get(self.resolve(name, str(v)), -1)
-                           for v in wanted} - {-1}
+            accepts = self._accepts(name, request)
+            if accepts is not None:
+                allowed = {code for code, value in enumerate(self.values[name]) if accepts(value)}
                 active.append((name, codes[name], allowed))
         if not active:
             matching = docnums if isinstance(docnums, array) else array("I", docnums)
@@ -163,6 +160,19 @@ def _read_array(source, typecode: str, length: int) -> array:
     found = array(typecode)
     found.fromfile(source, length)  # EOFError when the file is short
     return found
+
+
+    def _accepts(self, name: str, request: SearchRequest) -> Callable[[str], bool] | None:
+        """Whether a stored value passes the request's filter `name` (its values and its
+        range, both when both are given); None when the request does not filter on it."""
+        values = getattr(request, name)
+        allowed = {self.resolve(name, str(v)) for v in values} - {None} if values else None
+        span = request.value_range(name)
+        if span is None:
+            return None if allowed is None else allowed.__contains__
+        if allowed is None:
+            return span.contains
+        return lambda value: value in allowed and span.contains(value)
 
 
 def read_column(reader: IndexReader, name: str) -> list[str]:
