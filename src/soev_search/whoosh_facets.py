@@ -143,6 +143,18 @@ class FacetColumns:
                 by_code[failed[0]][codes[failed[0]][docnum]] += 1
         return matching, {name: self._named(name, counted) for name, counted in by_code.items()}
 
+    def _accepts(self, name: str, request: SearchRequest) -> Callable[[str], bool] | None:
+        """Whether a stored value passes the request's filter `name` (its values and its
+        range, both when both are given); None when the request does not filter on it."""
+        values = getattr(request, name)
+        allowed = {self.resolve(name, str(v)) for v in values} - {None} if values else None
+        span = request.value_range(name)
+        if span is None:
+            return None if allowed is None else allowed.__contains__
+        if allowed is None:
+            return span.contains
+        return lambda value: value in allowed and span.contains(value)
+
     def _named(self, field: str, by_code: Counter[int]) -> Counter[str]:
         values = self.values[field]
         return Counter({values[code]: count for code, count in by_code.items()})
@@ -160,19 +172,6 @@ def _read_array(source, typecode: str, length: int) -> array:
     found = array(typecode)
     found.fromfile(source, length)  # EOFError when the file is short
     return found
-
-
-    def _accepts(self, name: str, request: SearchRequest) -> Callable[[str], bool] | None:
-        """Whether a stored value passes the request's filter `name` (its values and its
-        range, both when both are given); None when the request does not filter on it."""
-        values = getattr(request, name)
-        allowed = {self.resolve(name, str(v)) for v in values} - {None} if values else None
-        span = request.value_range(name)
-        if span is None:
-            return None if allowed is None else allowed.__contains__
-        if allowed is None:
-            return span.contains
-        return lambda value: value in allowed and span.contains(value)
 
 
 def read_column(reader: IndexReader, name: str) -> list[str]:
