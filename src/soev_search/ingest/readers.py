@@ -24,9 +24,6 @@ from soev_search.ingest.text import cut_at_line, lines_to_text, normalize_text
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TEXT_CHARS = 2_000_000
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
-# Below this much main text, trafilatura is asked too and the longer result is kept.
-MIN_HTML_CHARS = 200
-TRAFILATURA_MAX_TREE = 100_000
 _MAGIC = (
     (b"\x89PNG", "image file (PNG)"), (b"\xff\xd8\xff", "image file (JPEG)"),
     (b"GIF8", "image file (GIF)"), (b"II*\x00", "image file (TIFF)"),
@@ -137,25 +134,9 @@ def _from_text(raw: bytes, repeated: RepeatedLines | None) -> Extracted:
 
 def _from_html(raw: bytes, repeated: RepeatedLines | None) -> Extracted:
     page = extract_html(raw)
-    text = page.text
-    if len(text) < MIN_HTML_CHARS:
-        text = _trafilatura_if_longer(raw, text)
-    lines = strip_repeated_edges(remove_boilerplate(text.split("\n")), repeated)
+    lines = strip_repeated_edges(remove_boilerplate(page.text.split("\n")), repeated)
     return Extracted(text=lines_to_text(lines), source="html", title=page.title, date=page.date,
                      is_article=page.is_article, publisher=page.publisher)
-
-
-def _trafilatura_if_longer(raw: bytes, text: str) -> str:
-    """Second opinion for pages our structural rules find (almost) empty, e.g. a page whose
-    whole body sits in a container with a furniture-like class."""
-    import trafilatura  # rarely needed: imported here, it no longer costs every CLI run 0.15 s
-
-    try:
-        other = trafilatura.extract(raw, include_comments=False, include_tables=True,
-                                    max_tree_size=TRAFILATURA_MAX_TREE) or ""
-    except Exception:  # noqa: BLE001 - a failing second opinion leaves our own result
-        return text
-    return normalize_text(other) if len(other) > len(text) else text
 
 
 def _from_pdf(raw: bytes) -> Extracted:
