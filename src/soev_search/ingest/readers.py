@@ -18,7 +18,7 @@ from soev_search.ingest.encoding import NotText, decode_text
 from soev_search.ingest.html import extract_html
 from soev_search.ingest.pages import remove_page_numbers
 from soev_search.ingest.pdf import PdfUnreadable, extract_pdf
-from soev_search.ingest.repeated import RepeatedLines, strip_repeated_edges
+from soev_search.ingest.repeated import RepeatedLines, strip_repeated
 from soev_search.ingest.text import cut_at_line, lines_to_text, normalize_text
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -125,7 +125,8 @@ def _from_text(raw: bytes, repeated: RepeatedLines | None) -> Extracted:
     lines = text.split("\n")
     capture = detect_capture(lines)
     title = document_site_title(lines) if capture == "document-site" else None
-    lines = strip_repeated_edges(remove_boilerplate(lines), repeated)
+    lines, note = strip_repeated(remove_boilerplate(lines), repeated)
+    notes += [note] if note else []
     text = lines_to_text(lines)
     if capture != "blog":
         text = remove_page_numbers(text)
@@ -134,9 +135,10 @@ def _from_text(raw: bytes, repeated: RepeatedLines | None) -> Extracted:
 
 def _from_html(raw: bytes, repeated: RepeatedLines | None) -> Extracted:
     page = extract_html(raw)
-    lines = strip_repeated_edges(remove_boilerplate(page.text.split("\n")), repeated)
+    lines, note = strip_repeated(remove_boilerplate(page.text.split("\n")), repeated)
     return Extracted(text=lines_to_text(lines), source="html", title=page.title, date=page.date,
-                     is_article=page.is_article, publisher=page.publisher)
+                     is_article=page.is_article, publisher=page.publisher,
+                     notes=[note] if note else [])
 
 
 def _from_pdf(raw: bytes) -> Extracted:
