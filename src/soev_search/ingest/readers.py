@@ -15,6 +15,7 @@ from soev_search.ingest.boilerplate import (
     remove_boilerplate,
 )
 from soev_search.ingest.encoding import NotText, decode_text
+from soev_search.ingest.headings import break_at_numbered_headings
 from soev_search.ingest.html import extract_html
 from soev_search.ingest.pages import remove_page_numbers
 from soev_search.ingest.pdf import PdfUnreadable, extract_pdf
@@ -129,7 +130,7 @@ def _from_text(raw: bytes, repeated: RepeatedLines | None) -> Extracted:
     notes += [note] if note else []
     text = lines_to_text(lines)
     if capture != "blog":
-        text = remove_page_numbers(text)
+        text = break_at_numbered_headings(remove_page_numbers(text))
     return Extracted(text=text, source=capture or "text", title=title, notes=notes)
 
 
