@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 
-import trafilatura
 from lxml.html import HtmlElement
 
 # A furniture box inside the article is small; a larger element with such a class is a wrapper.
@@ -43,6 +42,8 @@ _MIN_TRAILING_LINKS = 2
 
 def article_text(tree: HtmlElement) -> str:
     """The page's main text as paragraphs separated by blank lines; "" when none is found."""
+    import trafilatura  # imported when a page is read (see html.py)
+
     # Without <article>, <main> or <h1> (old table layouts) trafilatura's default drops a
     # headline set in bold; its recall mode keeps it. On the dev set this costs 0.0005 F1.
     legacy = not _has_semantic_markup(tree)

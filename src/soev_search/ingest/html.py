@@ -11,11 +11,9 @@ import re
 from dataclasses import dataclass
 
 from lxml.html import HtmlElement
-from trafilatura.utils import load_html
 
 from soev_search.ingest.article import article_text
 from soev_search.ingest.encoding import decode_text
-from soev_search.ingest.html_rules import rule_text
 from soev_search.ingest.text import normalize_text
 
 # Below this much main text, our own rules are asked too and the longer result is kept.
@@ -49,17 +47,28 @@ def decode_html(raw: bytes) -> str:
 
 
 def extract_html(raw: bytes) -> HtmlPage:
+    # Imported when a page is read: importing trafilatura costs every CLI command 0.2 s.
+    from trafilatura.utils import load_html
+
     html = decode_html(raw)
     tree = load_html(html)
     if tree is None:
-        return HtmlPage(rule_text(html), None, None, False, "")
+        return HtmlPage(_rule_text(html), None, None, False, "")
     title, date = _title(tree), _date(tree)
     is_article, publisher = _is_article(tree), _publisher(tree)
     text = normalize_text(article_text(tree))  # trafilatura prunes the tree: metadata first
     if len(text) < MIN_HTML_CHARS:
-        other = rule_text(html)
+        other = _rule_text(html)
         text = other if len(other) > len(text) else text
     return HtmlPage(text, title, date, is_article, publisher)
+
+
+def _rule_text(html: str) -> str:
+    # Imported when needed: BeautifulSoup costs 0.13 s to import, and our rules are only the
+    # second opinion.
+    from soev_search.ingest.html_rules import rule_text
+
+    return rule_text(html)
 
 
 def _text(element: HtmlElement | None) -> str:
