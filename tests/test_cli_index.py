@@ -19,7 +19,7 @@ from soev_search.results import FACETS, SearchRequest
 from soev_search.search import SearchEngine
 from soev_search.store import BUILDS, current_build
 
-HIT_KEYS = {"id", "title", "municipality", "year", "date", "doctype", "language", "score",
+HIT_KEYS = {"id", "title", "municipality", "year", "date", "doctype", "language", "score", "url",
             "snippet"}
 
 
@@ -124,6 +124,25 @@ def test_search_readable_output(index_dir):
     assert result.returncode == 0
     assert "documents (page 1 of 1)" in result.stdout
     assert "*kantinedriften*" in result.stdout.lower()
+
+
+def test_compare_lists_questions_and_answers_one(index_dir):
+    listing = cli("compare", "--index", str(index_dir))
+    assert listing.returncode == 0, listing.stderr
+    assert "  1. Har I en strategi for socialøkonomiske virksomheder" in listing.stdout
+    assert "staff_ordinary:" in listing.stdout and "Silkeborg 2018 >=100" in listing.stdout
+    data = json.loads(cli("compare", "--index", str(index_dir), "--json").stdout)
+    second = data["questions"][1]
+    answer = cli("compare", "--question", "2", "--index", str(index_dir))
+    assert answer.stdout.startswith(f"2. {second['text']}\n")
+    for doc in data["documents"]:
+        assert f"\n{doc['label']}:\n" in answer.stdout
+    one = json.loads(cli("compare", "--question", "2", "--json", "--municipality", "Roskilde",
+                         "--index", str(index_dir)).stdout)
+    assert [q["number"] for q in one["questions"]] == [2]
+    assert [d["municipality"] for d in one["documents"]] == ["Roskilde"]
+    unknown = cli("compare", "--question", "999", "--index", str(index_dir))
+    assert unknown.returncode == 1 and "no question '999'" in unknown.stderr
 
 
 def test_malformed_query_on_the_cli_explains_itself(index_dir):

@@ -54,15 +54,18 @@ def write_corpus(root: Path, sittings: int = 20, speeches: int = 52) -> dict[str
     return titles
 
 
-def test_identifiers_and_dates_are_kept_at_the_top_folded_at_the_bottom():
+def test_numbers_count_at_the_top_identifiers_at_the_bottom_too():
     one = "[FT20222M033-0042] Formanden (Søren Gade), 2023-03-15, punkt 1"
     other = "[FT20222M033-0043] Formanden (Søren Gade), 2023-03-15, punkt 1"
     same_day_other_item = "[FT20222M033-0042] Formanden (Søren Gade), 2023-03-15, punkt 2"
     assert head_key(one) != head_key(other)
     assert tail_key(one) != tail_key(other)
     assert head_key(one) != head_key(one.replace("2023-03-15", "2023-03-16"))
-    assert head_key(one) == head_key(same_day_other_item)  # a count, not an identifier
-    assert head_key("This Post Has 3 Comments") == head_key("This Post Has 12 Comments")
+    assert head_key(one) != head_key(same_day_other_item)
+    assert head_key("Nyhed nummer 3") != head_key("Nyhed nummer 4")
+    assert head_key("Kommunens  NYHEDSPORTAL") == head_key("kommunens nyhedsportal")
+    assert tail_key(one) == tail_key(same_day_other_item)  # a count, folded at the bottom
+    assert tail_key("This Post Has 3 Comments") == tail_key("This Post Has 12 Comments")
     assert tail_key("Udskrevet 15.03.2023 kl. 10:00") == tail_key("Udskrevet 16.03.2023 kl. 11:00")
     assert head_key("Udskrevet 15.03.2023") != head_key("Udskrevet 16.03.2023")
 

@@ -8,8 +8,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from soev_search.config import resolve_paths
+from soev_search import operator_cli, settings
 from soev_search.errors import SoevError
+from soev_search.filters import FILTERS, Filter, FilterValueError
 
 EXIT_UNREADABLE = 2
 
@@ -35,14 +36,15 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
         sub.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+        _add_workers(sub)
         sub.set_defaults(handler=handler)
 
     search = commands.add_parser("search", help="search the index")
     search.add_argument("query")
-    search.add_argument("--municipality", action="append", default=[])
-    search.add_argument("--year", action="append", type=int, default=[])
-    search.add_argument("--doctype", action="append", default=[])
-    search.add_argument("--language", action="append", default=[])
+    for declared in FILTERS:
+        search.add_argument(f"--{declared.name}", action="append", default=[],
+                            type=_filter_value(declared),
+                            help=f"{declared.description} Repeat for several (OR).")
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     search.add_argument("--page", type=int, default=1)
     search.add_argument("--limit", type=int, default=10)
@@ -55,13 +57,44 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(handler=_run_stats)
 
+    compare = commands.add_parser("compare", help="the status articles' questionnaire, "
+                                                  "municipality by municipality")
+    compare.add_argument("--question", help="only this question: its number or slug")
+    compare.add_argument("--municipality", action="append", default=[],
+                         help="only these municipalities (repeat for several)")
+    compare.add_argument("--json", action="store_true")
+    compare.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    compare.set_defaults(handler=_run_compare)
+
     serve = commands.add_parser("serve", help="serve the web UI and API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
     serve.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    serve.add_argument("--threads", type=int,
+                       help="server threads (default: $SOEV_THREADS or 4 per CPU)")
+    _add_workers(serve)
+    operator_cli.add_watch_option(serve)
     serve.set_defaults(handler=_run_serve)
+    operator_cli.add_commands(commands)
     return parser
+
+
+def _add_workers(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--workers", type=int,
+                         help="processes for reading files and indexing "
+                              "(default: $SOEV_WORKERS or the CPU count)")
+
+
+def _filter_value(declared: Filter):
+    """argparse's converter for one filter value: the declaration's parsing and checks."""
+    def convert(raw: str) -> object:
+        try:
+            return declared.parse(raw)
+        except FilterValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    convert.__name__ = declared.name  # argparse names the option's type in its message
+    return convert
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -123,10 +156,18 @@ def _run_stats(args: argparse.Namespace) -> int:
     return index_cli.run_stats(args)
 
 
+def _run_compare(args: argparse.Namespace) -> int:
+    from soev_search import index_cli
+
+    return index_cli.run_compare(args)
+
+
 def _run_serve(args: argparse.Namespace) -> int:
     from soev_search.web.serve import serve  # Flask loads only for this command
 
-    serve(resolve_paths(args.corpus, args.index), args.host, args.port)
+    serve(settings.load(corpus=args.corpus, index=args.index, threads=args.threads,
+                        workers=args.workers), args.host, args.port,
+          watch=args.watch)
     return 0
 
 

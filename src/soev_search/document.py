@@ -16,6 +16,10 @@ DOCTYPES = (
     "andet",
 )
 
+# Where a document's text came from (Document.source): a plain file, a web page, a PDF, or a
+# text file captured from a blog or a document-sharing site.
+SOURCES = ("text", "html", "pdf", "blog", "document-site")
+
 # Keys of Document.figures, in the order of the shared questionnaire.
 FIGURE_KEYS = (
     "social_enterprises",
@@ -35,6 +39,12 @@ class Figure:
     approximate: bool = False
     lower_bound: bool = False
     raw: str = ""
+
+    def as_text(self) -> str:
+        """Plain and short, for terminals: "~12", ">=100", "7"."""
+        if self.lower_bound:
+            return f">={self.value}"
+        return f"~{self.value}" if self.approximate else str(self.value)
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,11 @@ class Document:
     contact: Contact | None = None
     # What the ingester changed beyond cleaning, one line each ("text cut at 2,000,000 chars").
     notes: list[str] = field(default_factory=list)
+    # From the document's sidecar (ingest/sidecar.py): where it was fetched from and when,
+    # and which of title, municipality, date, doctype, language were set by hand there.
+    url: str | None = None
+    fetched: str | None = None
+    set_by_hand: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

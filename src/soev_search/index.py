@@ -1,8 +1,8 @@
 """Building and updating the index: corpus → Documents → a new build, swapped in atomically.
 
-`rebuild` ingests every file (in a 2-process pool when the corpus is big enough to gain),
-learns the compound vocabulary from the texts, indexes into a fresh build folder and points
-CURRENT at it. `update` re-ingests only what changed (size/mtime, then content hash, against
+`rebuild` ingests every file (in a pool of `workers` processes when the corpus is big enough
+to gain), learns the compound vocabulary from the texts, indexes into a fresh build folder and
+points CURRENT at it. `update` re-ingests only what changed (size/mtime, then content hash, against
 the build's manifest) into a copy-on-write build: the new build hard-links the current one's
 immutable Whoosh segment files and adds a segment, so a reader is never disturbed and a
 crash leaves the current build as it was.
@@ -15,7 +15,6 @@ import hashlib
 import json
 import multiprocessing.util
 import os
-import pickle
 import shutil
 import signal
 import sys
@@ -29,10 +28,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from soev_search import ingest
+from soev_search import ingest, settings
 from soev_search.analysis import Vocabulary, part_counts, raw_words
 from soev_search.document import Document, Skipped
 from soev_search.errors import IndexUnavailable, SoevError
+from soev_search.ingest import RepeatedLines
+from soev_search.ingest.sidecar import (
+    SIDECAR_SUFFIX,
+    document_of_sidecar,
+    sidecar_path,
+    sidecar_problems,
+)
 from soev_search.schema import (
     create_index,
     document_fields,
@@ -45,25 +51,23 @@ from soev_search.spelling import SpellingWords, surface_words
 from soev_search.store import (
     BUILD_INFO,
     BUILDS,
+    FORMAT,
+    REBUILD_HINT,
     current_build,
     new_build_dir,
     publish,
     read_json,
+    readable_build,
     remove_stale_builds,
     write_json,
     writer_lock,
 )
 
 MANIFEST = "manifest.json"
-REPEATED = "repeated.pickle"
+REPEATED = "repeated.json"
 SPOOL = "spool.jsonl"
 # Below this many files a process pool costs more than it saves.
 POOL_THRESHOLD = 40
-WORKERS = 2
-WRITER_MEMORY_MB = 256
-# Whoosh's two-process writer: ~25% faster indexing on 2 cores, ~20% larger index
-# (two segments, not merged); worth it only for corpora big enough to need the pool.
-PARALLEL_WRITER = {"procs": WORKERS, "multisegment": True}
 
 # stage ("ingest", "index", "update"), done, total
 Progress = Callable[[str, int, int], None]
@@ -74,6 +78,8 @@ class BuildReport:
     indexed: int
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+    # Problems in the sidecars of indexed documents: (sidecar path, problem), one per problem.
+    warnings: list[Skipped] = field(default_factory=list)
 
 
 @dataclass
@@ -83,6 +89,7 @@ class UpdateReport:
     deleted: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+    warnings: list[Skipped] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -94,12 +101,20 @@ class Ingested:
     size: int
     digest: str | None
     result: Document | Skipped
+    # The sidecar's [mtime_ns, size], or None without one: a changed sidecar re-indexes.
+    meta: list[int] | None = None
 
     def manifest_entry(self) -> dict[str, Any]:
         doc_id = self.result.id if isinstance(self.result, Document) else None
         reason = self.result.reason if isinstance(self.result, Skipped) else None
         return {"mtime_ns": self.mtime_ns, "size": self.size, "hash": self.digest,
-                "id": doc_id, "skipped": reason}
+                "id": doc_id, "skipped": reason, "meta": self.meta}
+
+    def warnings(self) -> list[Skipped]:
+        if not isinstance(self.result, Document):
+            return []
+        return [Skipped(self.rel + SIDECAR_SUFFIX, problem)
+                for problem in sidecar_problems(self.result)]
 
 
 def index_exists(index_dir: Path) -> bool:
@@ -110,28 +125,34 @@ def index_exists(index_dir: Path) -> bool:
     return True
 
 
-def rebuild(corpus_dir: Path, index_dir: Path, progress: Progress | None = None) -> BuildReport:
-    """Build the whole index into a new build folder and swap it in."""
+def rebuild(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
+            workers: int | None = None) -> BuildReport:
+    """Build the whole index into a new build folder and swap it in; `workers` processes
+    (default: the `workers` setting) read the files and write the index."""
     started = time.perf_counter()
+    workers = workers or settings.current().workers
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     _require_corpus(corpus_dir)
     with writer_lock(index_dir):
-        paths = list(ingest.corpus_files(corpus_dir))
-        repeated = _learn_repeated(paths)
+        sidecars: list[Path] = []
+        paths = list(ingest.corpus_files(corpus_dir, sidecars))
+        repeated = ingest.learn_repeated_lines(paths)
         manifest: dict[str, Any] = {}
         skipped: list[Skipped] = []
+        warnings = _orphan_warnings(sidecars, corpus_dir)
 
         def documents() -> Iterator[Document]:
-            for item in _ingest_all(paths, corpus_dir, repeated, progress, "ingest"):
+            for item in _ingest_all(paths, corpus_dir, repeated, progress, "ingest", workers):
                 manifest[item.rel] = item.manifest_entry()
+                warnings.extend(item.warnings())
                 if isinstance(item.result, Skipped):
                     skipped.append(item.result)
                 else:
                     yield item.result
 
         indexed = _build(index_dir, documents(), corpus_dir, manifest, skipped, repeated,
-                         progress)
-    return BuildReport(indexed, skipped, time.perf_counter() - started)
+                         progress, workers)
+    return BuildReport(indexed, skipped, time.perf_counter() - started, warnings)
 
 
 def index_documents(documents: Iterable[Document], index_dir: Path,
@@ -140,12 +161,13 @@ def index_documents(documents: Iterable[Document], index_dir: Path,
     corpus file as new, since no file manifest exists."""
     index_dir = Path(index_dir)
     with writer_lock(index_dir):
-        return _build(index_dir, iter(documents), None, {}, [], None, progress)
+        return _build(index_dir, iter(documents), None, {}, [], None, progress,
+                      settings.current().workers)
 
 
 def _build(index_dir: Path, documents: Iterator[Document], corpus_dir: Path | None,
-           manifest: dict[str, Any], skipped: list[Skipped], repeated: Any,
-           progress: Progress | None) -> int:
+           manifest: dict[str, Any], skipped: list[Skipped], repeated: RepeatedLines | None,
+           progress: Progress | None, workers: int) -> int:
     """Spool the documents while learning the vocabulary, index them, publish the build.
 
     The manifest and skipped list are filled while `documents` is consumed."""
@@ -165,10 +187,10 @@ def _build(index_dir: Path, documents: Iterator[Document], corpus_dir: Path | No
     vocabulary = Vocabulary.learn(part_counts(word_counts))
     save_vocabulary(build, vocabulary)
     spelling.save(build)
-    indexed = _index_spool(build, vocabulary, spooled, progress)
+    indexed = _index_spool(build, vocabulary, spooled, progress, workers)
     (build / SPOOL).unlink()
     if repeated is not None:
-        (build / REPEATED).write_bytes(pickle.dumps(repeated))
+        write_json(build / REPEATED, repeated.to_dict())
     write_json(build / MANIFEST, manifest)
     _write_build_info(build, corpus_dir, indexed, len(skipped), len(vocabulary))
     publish(index_dir, build)
@@ -176,16 +198,20 @@ def _build(index_dir: Path, documents: Iterator[Document], corpus_dir: Path | No
     return indexed
 
 
-def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None) -> UpdateReport:
+def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
+           workers: int | None = None) -> UpdateReport:
     """Add new files, re-index changed ones and delete removed ones, in a new build."""
     started = time.perf_counter()
+    workers = workers or settings.current().workers
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     _require_corpus(corpus_dir)
     with writer_lock(index_dir):
-        current = current_build(index_dir)
+        # A build of another format is refused before anything of it is linked or read.
+        current, current_info = readable_build(index_dir)
         manifest: dict[str, Any] = read_json(current / MANIFEST)
         changes = _find_changes(corpus_dir, manifest)
-        report = UpdateReport(deleted=sum(1 for rel in changes.removed if manifest[rel]["id"]))
+        report = UpdateReport(deleted=sum(1 for rel in changes.removed if manifest[rel]["id"]),
+                              warnings=changes.orphans)
         if not changes.any():
             report.seconds = time.perf_counter() - started
             return report
@@ -195,7 +221,7 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None) 
         vocabulary = load_vocabulary(current)
         ix = open_index(build, vocabulary, readonly=False)
         spelling = SpellingWords.load(current)
-        writer = ix.writer(timeout=30.0, limitmb=WRITER_MEMORY_MB)
+        writer = ix.writer(timeout=30.0, limitmb=settings.current().writer_memory_mb)
         try:
             with ix.searcher() as before:
                 for rel in changes.removed:
@@ -206,13 +232,14 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None) 
                 for rel, entry in changes.touched.items():
                     manifest[rel].update(entry)
                 for item in _ingest_all(changes.modified, corpus_dir, _load_repeated(current),
-                                        progress, "update"):
+                                        progress, "update", workers):
                     old_id = manifest.get(item.rel, {}).get("id")
                     if old_id:
                         _forget_words(before, old_id, spelling)
                     if isinstance(item.result, Document):
                         spelling.add(surface_words(f"{item.result.title}\n{item.result.text}"))
                     _apply(writer, item, old_id, report)
+                    report.warnings.extend(item.warnings())
                     manifest[item.rel] = item.manifest_entry()
             writer.commit()
         except BaseException:
@@ -223,7 +250,7 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None) 
         documents = ix.doc_count()
         _write_build_info(build, corpus_dir, documents,
                           sum(1 for e in manifest.values() if e["skipped"]), len(vocabulary),
-                          built_at=read_json(current / BUILD_INFO).get("built_at"))
+                          built_at=current_info.get("built_at"))
         publish(index_dir, build)
         remove_stale_builds(index_dir, keep_previous=current)
     report.seconds = time.perf_counter() - started
@@ -259,6 +286,7 @@ class Changes:
     modified: list[Path] = field(default_factory=list)  # new or different content
     touched: dict[str, dict] = field(default_factory=dict)  # same content, new mtime/size
     removed: list[str] = field(default_factory=list)
+    orphans: list[Skipped] = field(default_factory=list)  # sidecars without a document
 
     def any(self) -> bool:
         return bool(self.modified or self.touched or self.removed)
@@ -266,17 +294,23 @@ class Changes:
 
 def _find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
     """Compare mtime and size first; hash only files whose stat differs."""
-    changes = Changes()
+    sidecars: list[Path] = []
+    paths = list(ingest.corpus_files(corpus_dir, sidecars))
+    changes = Changes(orphans=_orphan_warnings(sidecars, corpus_dir))
+    with_sidecar = set(sidecars)
     seen: set[str] = set()
-    for path in ingest.corpus_files(corpus_dir):
+    for path in paths:
         rel = _relative(path, corpus_dir)
         seen.add(rel)
         entry = manifest.get(rel)
         mtime_ns, size = _stat(path)
-        if entry and (entry["mtime_ns"], entry["size"]) == (mtime_ns, size):
+        # Most files have no sidecar: no stat for those.
+        meta = _sidecar_stamp(path) if sidecar_path(path) in with_sidecar else None
+        same_meta = entry is not None and entry.get("meta") == meta
+        if same_meta and (entry["mtime_ns"], entry["size"]) == (mtime_ns, size):
             continue
         digest = _digest(path)
-        if entry and digest is not None and entry["hash"] == digest:
+        if same_meta and digest is not None and entry["hash"] == digest:
             changes.touched[rel] = {"mtime_ns": mtime_ns, "size": size}
         else:
             changes.modified.append(path)
@@ -284,7 +318,13 @@ def _find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
     return changes
 
 
-def _die_with_parent(_: object = None) -> None:
+def _orphan_warnings(sidecars: list[Path], corpus_dir: Path) -> list[Skipped]:
+    return [Skipped(_relative(path, corpus_dir),
+                    f"no document named {document_of_sidecar(path).name!r} beside it; not used")
+            for path in ingest.orphan_sidecars(sidecars)]
+
+
+def die_with_parent(_: object = None) -> None:
     """In a forked worker: end when the rebuild that started it dies, even by SIGKILL.
 
     Without this, pool workers and Whoosh's writer processes outlive a killed rebuild,
@@ -296,20 +336,21 @@ def _die_with_parent(_: object = None) -> None:
 
 
 # Runs in every process multiprocessing forks (our ingest pool and Whoosh's writer processes).
-multiprocessing.util.register_after_fork(_die_with_parent, _die_with_parent)
+multiprocessing.util.register_after_fork(die_with_parent, die_with_parent)
 
 
-def _ingest_all(paths: list[Path], corpus_dir: Path, repeated: Any, progress: Progress | None,
-                stage: str) -> Iterator[Ingested]:
+def _ingest_all(paths: list[Path], corpus_dir: Path, repeated: RepeatedLines | None,
+                progress: Progress | None,
+                stage: str, workers: int) -> Iterator[Ingested]:
     work = partial(_ingest_one, corpus_dir=corpus_dir, repeated=repeated)
     total = len(paths)
     if progress:
         progress(stage, 0, total)
-    if total < POOL_THRESHOLD:
+    if total < POOL_THRESHOLD or workers < 2:
         results: Iterable[Ingested] = map(work, paths)
         yield from _report(results, progress, stage, total)
         return
-    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+    with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from _report(pool.map(work, paths, chunksize=8), progress, stage, total)
 
 
@@ -321,23 +362,24 @@ def _report(results: Iterable[Ingested], progress: Progress | None, stage: str,
         yield item
 
 
-def _ingest_one(path: Path, corpus_dir: Path, repeated: Any) -> Ingested:
+def _ingest_one(path: Path, corpus_dir: Path, repeated: RepeatedLines | None) -> Ingested:
     """Runs in a worker process: ingest and hash one file."""
     mtime_ns, size = _stat(path)
-    if repeated is None:
-        result = ingest.ingest_file(path, corpus_dir)
-    else:
-        result = ingest.ingest_file(path, corpus_dir, repeated)
+    meta = _sidecar_stamp(path)
+    result = ingest.ingest_file(path, corpus_dir, repeated)
     # A Document already carries the hash of its bytes: read the file once, not twice.
     digest = result.content_hash if isinstance(result, Document) else _digest(path)
-    return Ingested(_relative(path, corpus_dir), mtime_ns, size, digest, result)
+    return Ingested(_relative(path, corpus_dir), mtime_ns, size, digest, result, meta)
 
 
 def _index_spool(build: Path, vocabulary: Vocabulary, total: int,
-                 progress: Progress | None) -> int:
+                 progress: Progress | None, workers: int) -> int:
     ix = create_index(build, vocabulary)
-    options = PARALLEL_WRITER if total >= POOL_THRESHOLD else {}
-    writer = ix.writer(limitmb=WRITER_MEMORY_MB, **options)
+    # Whoosh's multi-process writer: ~25% faster indexing on 2 cores, ~20% larger index
+    # (one segment per process, not merged); worth it only for corpora that need the pool.
+    options = ({"procs": workers, "multisegment": True}
+               if total >= POOL_THRESHOLD and workers > 1 else {})
+    writer = ix.writer(limitmb=settings.current().writer_memory_mb, **options)
     indexed = 0
     try:
         with open(build / SPOOL, encoding="utf-8") as spool:
@@ -353,23 +395,23 @@ def _index_spool(build: Path, vocabulary: Vocabulary, total: int,
     return indexed
 
 
-def _learn_repeated(paths: list[Path]) -> Any:
-    """The ingester's corpus-level boilerplate, when this ingester version learns it."""
-    learn = getattr(ingest, "learn_repeated_lines", None)
-    return learn(paths) if learn is not None else None
-
-
-def _load_repeated(build: Path) -> Any:
-    try:
-        return pickle.loads((build / REPEATED).read_bytes())
-    except FileNotFoundError:
+def _load_repeated(build: Path) -> RepeatedLines | None:
+    """The repetition learned at rebuild; none for a build made straight from Documents."""
+    if not (build / REPEATED).is_file():
         return None
+    data = read_json(build / REPEATED)
+    try:
+        return RepeatedLines.from_dict(data)
+    except (KeyError, TypeError, ValueError):
+        raise IndexUnavailable(f"the search index is damaged ({REPEATED}); rebuild it with: "
+                               f"{REBUILD_HINT}") from None
 
 
 def _write_build_info(build: Path, corpus_dir: Path | None, documents: int, skipped: int,
                       vocabulary: int, built_at: str | None = None) -> None:
     now = datetime.now(UTC).isoformat(timespec="seconds")
     write_json(build / BUILD_INFO, {
+        "format": FORMAT,
         "built_at": built_at or now,
         "updated_at": now,
         "corpus": str(corpus_dir.resolve()) if corpus_dir else None,
@@ -419,6 +461,14 @@ def _stat(path: Path) -> tuple[int, int]:
     except OSError:
         return (0, -1)
     return (st.st_mtime_ns, st.st_size)
+
+
+def _sidecar_stamp(path: Path) -> list[int] | None:
+    try:
+        st = sidecar_path(path).stat()
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size]
 
 
 def _digest(path: Path) -> str | None:

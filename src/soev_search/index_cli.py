@@ -12,10 +12,13 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from soev_search.config import resolve_paths
+from soev_search import settings
 from soev_search.document import Skipped
-from soev_search.index import BuildReport, rebuild, update
-from soev_search.results import FACETS, SearchRequest, SearchResult
+from soev_search.errors import SoevError
+from soev_search.filters import FACETS, FILTERS
+from soev_search.index import BuildReport, UpdateReport, rebuild, update
+from soev_search.questionnaire import Comparison, column_label, compare, find_question
+from soev_search.results import SearchRequest, SearchResult
 from soev_search.search import SearchEngine
 
 STAGE_NAMES = {"ingest": "Reading files", "index": "Indexing", "update": "Updating"}
@@ -24,35 +27,30 @@ PROGRESS_INTERVAL = 2.0
 
 
 def run_rebuild(args: argparse.Namespace) -> int:
-    paths = resolve_paths(args.corpus, args.index)
+    config = settings.load(corpus=args.corpus, index=args.index, workers=args.workers)
     with Progress(sys.stderr) as progress:
-        report = rebuild(paths.corpus, paths.index, progress=progress)
+        report = rebuild(config.corpus, config.index, progress=progress, workers=config.workers)
     print_build_report(report, sys.stdout)
     return 0
 
 
 def run_update(args: argparse.Namespace) -> int:
-    paths = resolve_paths(args.corpus, args.index)
+    config = settings.load(corpus=args.corpus, index=args.index, workers=args.workers)
     with Progress(sys.stderr) as progress:
-        report = update(paths.corpus, paths.index, progress=progress)
-    print(f"Added {report.added}, changed {report.changed}, deleted {report.deleted}, "
-          f"skipped {len(report.skipped)} in {report.seconds:.1f} s")
-    _print_skipped(report.skipped, sys.stdout)
+        report = update(config.corpus, config.index, progress=progress, workers=config.workers)
+    print_update_report(report, sys.stdout)
     return 0
 
 
 def run_search(args: argparse.Namespace) -> int:
     request = SearchRequest(
         query=args.query,
-        municipality=tuple(args.municipality),
-        year=tuple(args.year),
-        doctype=tuple(args.doctype),
-        language=tuple(args.language),
+        **{f.name: tuple(dict.fromkeys(getattr(args, f.name))) for f in FILTERS},
         sort=args.sort,
         page=args.page,
         per_page=args.limit,
     )
-    result = SearchEngine(resolve_paths(index=args.index).index).search(request)
+    result = SearchEngine(settings.load(index=args.index).index).search(request)
     if args.json:
         print(json.dumps(search_json(result), ensure_ascii=False, indent=2))
     else:
@@ -61,7 +59,7 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    stats = SearchEngine(resolve_paths(index=args.index).index).stats()
+    stats = SearchEngine(settings.load(index=args.index).index).stats()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return 0
@@ -73,6 +71,46 @@ def run_stats(args: argparse.Namespace) -> int:
         listed = ", ".join(f"{v['value']} ({v['count']})" for v in values) or "-"
         print(f"{name}: {listed}")
     return 0
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    engine = SearchEngine(settings.load(index=args.index).index)
+    comparison = compare(engine.documents(), args.municipality, args.question)
+    if args.question is not None and find_question(comparison.questions, args.question) is None:
+        raise SoevError(f"no question {args.question!r}: give a number from 1 to "
+                        f"{len(comparison.questions)} or a slug (see soev-index compare --json)")
+    if args.json:
+        data = comparison.to_dict(only_selected=args.question is not None)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    elif args.question is not None:
+        _print_answers(comparison)
+    else:
+        _print_questions(comparison)
+    return 0
+
+
+def _print_questions(comparison: Comparison) -> None:
+    print(f"{len(comparison.documents)} documents: "
+          + ", ".join(column_label(d) for d in comparison.documents))
+    for number, question in enumerate(comparison.questions, 1):
+        print(f"{number:3}. {question.text} ({len(question.answers)} answers)")
+    print("\nFigures:")
+    for key, bars in comparison.charts.items():
+        values = ", ".join(f"{bar.label} {bar.figure.as_text() if bar.figure else '-'}"
+                           for bar in bars)
+        print(f"  {key}: {values}")
+
+
+def _print_answers(comparison: Comparison) -> None:
+    question = comparison.selected
+    if question is None:
+        print("No questionnaire documents.")
+        return
+    print(f"{comparison.questions.index(question) + 1}. {question.text}")
+    for doc in comparison.documents:
+        answer = question.answers.get(doc.id)
+        print(f"\n{column_label(doc)}:\n  " + ("\n  ".join(answer.splitlines()) if answer
+                                               else "(not answered)"))
 
 
 def search_json(result: SearchResult) -> dict:
@@ -123,11 +161,25 @@ def print_build_report(report: BuildReport, out: TextIO) -> None:
     print(f"Indexed {report.indexed} documents, skipped {len(report.skipped)} "
           f"in {report.seconds:.1f} s", file=out, flush=True)
     _print_skipped(report.skipped, out)
+    _print_warnings(report.warnings, out)
+
+
+def print_update_report(report: UpdateReport, out: TextIO, prefix: str = "") -> None:
+    print(f"{prefix}Added {report.added}, changed {report.changed}, deleted {report.deleted}, "
+          f"skipped {len(report.skipped)} in {report.seconds:.1f} s", file=out, flush=True)
+    _print_skipped(report.skipped, out)
+    _print_warnings(report.warnings, out)
 
 
 def _print_skipped(skipped: list[Skipped], out: TextIO) -> None:
     for item in skipped:
         print(f"  skipped {item.path}: {item.reason}", file=out, flush=True)
+
+
+def _print_warnings(warnings: list[Skipped], out: TextIO) -> None:
+    """Sidecar problems: the document is indexed, without the fields that were wrong."""
+    for item in warnings:
+        print(f"  warning {item.path}: {item.reason}", file=out, flush=True)
 
 
 _MARK = re.compile(r"</?mark>")
@@ -145,6 +197,8 @@ def _print_result(result: SearchResult, bold: bool) -> None:
         about = " · ".join(str(v) for v in (hit.municipality, hit.date or hit.year,
                                                hit.doctype, hit.language) if v)
         print(f"\n{number}. {hit.title}\n   [{about}] id={hit.id} score={hit.score}")
+        if hit.url:
+            print(f"   {hit.url}")
         snippet = _MARK.sub(lambda m: marks[m.group() == "</mark>"], hit.snippet)
         print(f"   {html.unescape(snippet)}")
     for name in FACETS:

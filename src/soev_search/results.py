@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, make_dataclass
 from typing import Any, Literal
 
-FACETS = ("municipality", "year", "doctype", "language")
+from soev_search.filters import FACETS, FILTERS
+
+__all__ = ["FACETS", "FacetValue", "Hit", "SearchRequest", "SearchResult", "SortOrder"]
+
 SortOrder = Literal["relevance", "date"]
+DEFAULT_PER_PAGE = 10
 
 
-@dataclass(frozen=True)
-class SearchRequest:
-    query: str = ""
-    # Each filter holds the accepted values of one facet: OR within a facet, AND across facets.
-    municipality: tuple[str, ...] = ()
-    year: tuple[int, ...] = ()
-    doctype: tuple[str, ...] = ()
-    language: tuple[str, ...] = ()
-    source: tuple[str, ...] = ()
-    # Documents whose cleaned text names this municipality (municipalities_mentioned).
-    mentions: tuple[str, ...] = ()
-    sort: SortOrder = "relevance"
-    page: int = 1
-    per_page: int = 10
+def _filter_values(request: Any) -> dict[str, tuple]:
+    """The active filters: name → accepted values."""
+    return {f.name: values for f in FILTERS if (values := getattr(request, f.name))}
+
+
+# What a caller asks: the query, then one field per filter of soev_search.filters (a tuple of
+# accepted values: OR within a filter, AND across filters), then order and page. Made from
+# FILTERS so that a new filter is a field here without being written here.
+SearchRequest = make_dataclass(
+    "SearchRequest",
+    [("query", str, field(default="")),
+     *[(name, kind, field(default=default))
+       for f in FILTERS for name, kind, default in f.request_fields()],
+     ("sort", SortOrder, field(default="relevance")),
+     ("page", int, field(default=1)),
+     ("per_page", int, field(default=DEFAULT_PER_PAGE))],
+    frozen=True,
+    namespace={"filter_values": _filter_values},
+)
+SearchRequest.__module__ = __name__
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,8 @@ class Hit:
     score: float
     # HTML: matched words in <mark>, everything else escaped.
     snippet: str
+    # Where the document was fetched from (its sidecar's url), if it was.
+    url: str | None = None
 
 
 @dataclass(frozen=True)

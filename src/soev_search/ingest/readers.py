@@ -135,7 +135,10 @@ def _from_text(raw: bytes, repeated: RepeatedLines | None) -> Extracted:
 
 
 def _from_html(raw: bytes, repeated: RepeatedLines | None) -> Extracted:
-    page = extract_html(raw)
+    try:
+        page = extract_html(raw)
+    except NotText as exc:  # e.g. NUL bytes after the first kilobyte
+        raise Unreadable(str(exc)) from exc
     lines, note = strip_repeated(remove_boilerplate(page.text.split("\n")), repeated)
     return Extracted(text=lines_to_text(lines), source="html", title=page.title, date=page.date,
                      is_article=page.is_article, publisher=page.publisher,

@@ -4,13 +4,12 @@ Template lines (skip links, comment forms, site footers) sit at the edges of a c
 while a shared questionnaire repeats its questions in the middle of every answer sheet. So we
 only learn from, and only strip, the edges: the first and last EDGE_LINES non-blank lines.
 
-Numbers are looked at before lines are compared. A count ("This Post Has 3 Comments", "Side 2")
-is folded, so such lines are one template; an identifier ("FT20222M033-0042", "J.nr. 12345")
-never is, so title lines that differ only in their ids are never one template; a date is
-folded at the bottom edge only, where a footer with a changing date ("Udskrevet 15.03.2023")
-is still one template, but kept at the top, where a title carries its date. The first line
-left at the top is the title line: the bottom pass never strips it, nor the first line of text
-after it, so learned repetition never empties a document.
+Numbers are looked at before lines are compared. At the top, where the title line is, every
+number counts: title lines that differ only in an id, a date or a number ("[FT20222M033-0042]
+…, 2023-03-15, punkt 1") are never one template. At the bottom, counts and dates are folded
+("This Post Has 3 Comments", "Udskrevet 15.03.2023" are each one template) but identifiers
+are not. The first line left at the top is the title line: the bottom pass never strips it,
+nor the first line of text after it, so learned repetition never empties a document.
 
 Learning is one streaming pass with bounded memory: each text file contributes the hashes of
 its edge lines (read from its first and last EDGE_BYTES only), counted with the Misra-Gries
@@ -26,6 +25,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from soev_search.ingest.encoding import NotText, decode_text
 from soev_search.ingest.text import normalize_text
@@ -67,10 +67,17 @@ class RepeatedLines:
     def __len__(self) -> int:
         return len(self.hashes)
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, saved with the index so that `update` cleans as `rebuild` did."""
+        return {"hashes": sorted(self.hashes), "documents": self.documents}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RepeatedLines:
+        return cls(frozenset(int(key) for key in data["hashes"]), int(data["documents"]))
+
 
 def head_key(line: str) -> int:
-    """The line as a template at the top: case, spacing and counts do not matter, dates and
-    identifiers do."""
+    """The line as a template at the top: case and spacing do not matter, numbers do."""
     return _key(_HEAD, line)
 
 
@@ -84,10 +91,12 @@ def _key(edge: str, line: str) -> int:
     def fold(match: re.Match[str]) -> str:
         token = match.group(0)
         if _DATE.match(token):
-            return "<date>" if edge == _TAIL else token
+            return "<date>"
         return "0" if _COUNT.match(token) else token
 
-    normal = _NUMBER_TOKEN.sub(fold, " ".join(line.casefold().split()))
+    normal = " ".join(line.casefold().split())
+    if edge == _TAIL:
+        normal = _NUMBER_TOKEN.sub(fold, normal)
     digest = hashlib.blake2b(f"{edge}\0{normal}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big")
 

@@ -11,7 +11,7 @@ import itertools
 import json
 from pathlib import Path
 
-from soev_search.config import resolve_paths
+from soev_search import settings
 from soev_search.document import Document
 from soev_search.ingest.repeated import RepeatedLines, learn_repeated_lines
 
@@ -21,7 +21,7 @@ _PREVIEW_CHARS = 600
 
 def corpus_of(path: Path) -> Path | None:
     """The configured corpus folder when `path` lies inside it."""
-    corpus = resolve_paths().corpus
+    corpus = settings.current().corpus
     try:
         path.resolve().relative_to(corpus.resolve())
     except (ValueError, OSError):
@@ -43,20 +43,23 @@ def as_json(document: Document) -> str:
 
 def as_summary(document: Document) -> str:
     contact = document.contact
+    mark = _by_hand_marker(document)
     lines = [
-        f"title:       {document.title}",
+        f"title:       {document.title}{mark('title')}",
         f"id:          {document.id}",
         f"path:        {document.path}",
+        f"url:         {document.url or '-'}",
+        f"fetched:     {document.fetched or '-'}",
         f"source:      {document.source}",
-        f"doctype:     {document.doctype}",
-        f"language:    {document.language}",
-        f"date:        {document.date or '-'}",
-        f"municipality: {document.municipality or '-'}",
+        f"doctype:     {document.doctype}{mark('doctype')}",
+        f"language:    {document.language}{mark('language')}",
+        f"date:        {document.date or '-'}{mark('date')}",
+        f"municipality: {document.municipality or '-'}{mark('municipality')}",
         f"mentions:    {', '.join(document.municipalities_mentioned) or '-'}",
         f"contact:     {_contact_line(contact) if contact else '-'}",
         f"sections:    {len(document.sections)}",
         "figures:     " + (", ".join(
-            f"{key}={_figure_text(figure)}" for key, figure in document.figures.items()
+            f"{key}={figure.as_text()}" for key, figure in document.figures.items()
             if figure is not None) or "-"),
         f"text:        {len(document.text):,} characters",
     ]
@@ -66,13 +69,12 @@ def as_summary(document: Document) -> str:
     return "\n".join(lines) + "\n\n" + preview + ellipsis
 
 
+def _by_hand_marker(document: Document):
+    """A suffix for fields the document's sidecar set by hand."""
+    return lambda key: "  (set by hand)" if key in document.set_by_hand else ""
+
+
 def _contact_line(contact: object) -> str:
     parts = [getattr(contact, key) for key in ("name", "email", "phone")]
     return ", ".join(part for part in parts if part) or "-"
 
-
-def _figure_text(figure: object) -> str:
-    value = getattr(figure, "value", None)
-    if getattr(figure, "lower_bound", False):
-        return f">={value}"
-    return f"~{value}" if getattr(figure, "approximate", False) else str(value)

@@ -1,6 +1,6 @@
 """The web service: search pages, JSON API, embed widget and feeds over one SearchEngine.
 
-`flask --app soev_search.web run` uses `create_app()` with the paths from `resolve_paths()`.
+`flask --app soev_search.web run` uses `create_app()` with the paths from the settings.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from typing import Any
 
 from flask import Flask
 
-from soev_search.config import resolve_paths
+from soev_search import settings
+from soev_search.questionnaire import QuestionnaireCache
 from soev_search.web import (
     api,
     compare,
@@ -32,7 +33,7 @@ def create_app(index_dir: str | os.PathLike | None = None,
     """An app serving the index in `index_dir`; `corpus_dir` holds the originals to download."""
     from soev_search.search import SearchEngine  # imported late: the web package loads fast
 
-    paths = resolve_paths(corpus_dir, index_dir)
+    paths = settings.load(corpus=corpus_dir, index=index_dir)
     app = Flask(__name__)
     app.config.update(JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=64 * 1024)
     app.json.ensure_ascii = False
@@ -43,6 +44,7 @@ def create_app(index_dir: str | os.PathLike | None = None,
         engine=SearchEngine(Path(paths.index)),
         corpus_dir=Path(paths.corpus),
         index_dir=Path(paths.index),
+        questionnaire=QuestionnaireCache(),
     )
     templating.init_app(app)
     security.init_app(app)

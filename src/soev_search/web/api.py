@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, request
 
+from soev_search import settings
+from soev_search.questionnaire import compare as compare_documents
+from soev_search.questionnaire import find_question
+from soev_search.web.compare import questionnaire_documents
 from soev_search.web.context import engine
 from soev_search.web.openapi import openapi_spec
 from soev_search.web.params import (
-    MAX_QUERY_CHARS,
+    DEFAULT_COMPLETIONS,
+    MAX_COMPLETIONS,
     ParamError,
     bounded_int,
+    parse_query,
     parse_search_request,
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-MAX_COMPLETIONS = 10
-DEFAULT_COMPLETIONS = 8
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, OPTIONS",
@@ -41,7 +45,7 @@ def search() -> Response:
 
 @bp.get("/documents/<doc_id>")
 def document(doc_id: str) -> Response:
-    doc = engine().document(doc_id) if len(doc_id) <= 200 else None
+    doc = engine().document(doc_id) if len(doc_id) <= settings.current().max_id_chars else None
     if doc is None:
         abort(404)
     return jsonify(doc.to_dict())
@@ -57,12 +61,22 @@ def facets() -> Response:
 
 @bp.get("/complete")
 def complete() -> Response:
-    query = (request.args.get("q") or "").strip()
-    if len(query) > MAX_QUERY_CHARS:
-        raise ParamError(f"Søgningen er for lang: højst {MAX_QUERY_CHARS} tegn.")
+    query = parse_query(request.args)
     limit = bounded_int(request.args, "limit", DEFAULT_COMPLETIONS, 1, MAX_COMPLETIONS)
     # The engine completes the last word and keeps the words before it.
     return jsonify({"query": query, "suggestions": engine().complete(query, limit=limit)})
+
+
+@bp.get("/compare")
+def compare() -> Response:
+    """The questionnaire comparison: every question, or only `question` (slug or number)."""
+    question = request.args.get("question")
+    comparison = compare_documents(questionnaire_documents(),
+                                   request.args.getlist("municipality"), question)
+    if question and find_question(comparison.questions, question) is None:
+        raise ParamError(f"Ukendt spørgsmål '{question[:40]}': brug et nummer fra 1 til "
+                         f"{len(comparison.questions)} eller spørgsmålets korte navn.")
+    return jsonify(comparison.to_dict(only_selected=bool(question)))
 
 
 @bp.get("/openapi.json")

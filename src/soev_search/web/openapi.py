@@ -8,16 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from soev_search import settings
 from soev_search.document import DOCTYPES, FIGURE_KEYS
-from soev_search.results import FACETS
-from soev_search.web.params import (
-    DEFAULT_PER_PAGE,
-    MAX_PAGE,
-    MAX_PER_PAGE,
-    MAX_QUERY_CHARS,
-    SORT_ORDERS,
-    YEAR_RANGE,
-)
+from soev_search.filters import FACETS, FILTERS
+from soev_search.ingest.sidecar import OVERRIDABLE
+from soev_search.results import DEFAULT_PER_PAGE
+from soev_search.web.params import DEFAULT_COMPLETIONS, MAX_COMPLETIONS, SORT_ORDERS
 
 
 def _array(items: dict[str, Any]) -> dict[str, Any]:
@@ -33,26 +29,24 @@ def _multi(name: str, items: dict[str, Any], description: str) -> dict[str, Any]
             "description": description, "schema": _array(items)}
 
 
-SEARCH_PARAMETERS: list[dict[str, Any]] = [
-    {"name": "q", "in": "query", "required": False,
-     "description": "Query: words (all must match), \"phrases\", OR, NOT or -word, field:value, "
-                    "prefix*. Empty: all documents, newest first.",
-     "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
-    _multi("municipality", {"type": "string"}, "Only documents of these municipalities (OR)."),
-    _multi("year", {"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1]},
-           "Only documents from these years (OR)."),
-    _multi("doctype", {"type": "string", "enum": list(DOCTYPES)}, "Only these document types."),
-    _multi("language", {"type": "string", "pattern": "^[a-z]{2,3}$"},
-           "Only documents in these languages (ISO 639-1 codes, e.g. da)."),
-    _multi("mentions", {"type": "string"}, "Only documents whose text names these municipalities."),
-    {"name": "sort", "in": "query", "required": False,
-     "schema": {"type": "string", "enum": list(SORT_ORDERS), "default": "relevance"}},
-    {"name": "page", "in": "query", "required": False,
-     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
-    {"name": "per_page", "in": "query", "required": False,
-     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
-                "default": DEFAULT_PER_PAGE}},
-]
+def search_parameters() -> list[dict[str, Any]]:
+    """The search URL's parameters, bounded by the current settings."""
+    limits = settings.current()
+    return [
+        {"name": "q", "in": "query", "required": False,
+         "description": "Query: words (all must match), \"phrases\", OR, NOT or -word, "
+                        "field:value, prefix*. Empty: all documents, newest first.",
+         "schema": {"type": "string", "maxLength": limits.max_query_chars}},
+        *[_multi(f.name, f.openapi, f"{f.description} Repeat for several (OR).")
+          for f in FILTERS],
+        {"name": "sort", "in": "query", "required": False,
+         "schema": {"type": "string", "enum": list(SORT_ORDERS), "default": "relevance"}},
+        {"name": "page", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 1, "maximum": limits.max_page, "default": 1}},
+        {"name": "per_page", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 1, "maximum": limits.max_per_page,
+                    "default": DEFAULT_PER_PAGE}},
+    ]
 
 ERROR_RESPONSES = {
     "400": {"description": "A parameter has a wrong type or value.",
@@ -87,6 +81,8 @@ SCHEMAS: dict[str, Any] = {
             "language": {"type": "string"}, "score": {"type": "number"},
             "snippet": {"type": "string",
                         "description": "HTML: text escaped, matched words in <mark>"},
+            "url": {"type": "string", "nullable": True,
+                    "description": "Where the document was fetched from, if it was"},
         },
     },
     "SearchResult": {
@@ -99,6 +95,28 @@ SCHEMAS: dict[str, Any] = {
                            "description": "\"Did you mean\": the corrected query"},
             "notice": {"type": "string", "nullable": True,
                        "description": "Set when the query was searched as plain words"},
+        },
+    },
+    "Comparison": {
+        "type": "object",
+        "properties": {
+            "municipalities": _array({"type": "string"}),
+            "chosen": _array({"type": "string"}),
+            "documents": _array({"type": "object", "properties": {
+                "id": {"type": "string"}, "title": {"type": "string"},
+                "municipality": {"type": "string", "nullable": True},
+                "year": {"type": "integer", "nullable": True},
+                "date": {"type": "string", "nullable": True}, "label": {"type": "string"}}}),
+            "selected": {"type": "string", "nullable": True},
+            "questions": _array({"type": "object", "properties": {
+                "number": {"type": "integer"}, "slug": {"type": "string"},
+                "text": {"type": "string"},
+                "answers": {"type": "object", "description": "document id → answer",
+                            "additionalProperties": {"type": "string"}}}}),
+            "figures": {"type": "object", "description": "document id → figures",
+                        "additionalProperties": {
+                            "type": "object",
+                            "properties": {key: _ref("Figure") for key in FIGURE_KEYS}}},
         },
     },
     "Figure": {
@@ -126,6 +144,11 @@ SCHEMAS: dict[str, Any] = {
                 "name": {"type": "string", "nullable": True},
                 "email": {"type": "string", "nullable": True},
                 "phone": {"type": "string", "nullable": True}}},
+            "url": {"type": "string", "nullable": True,
+                    "description": "Where the document was fetched from, if it was"},
+            "fetched": {"type": "string", "nullable": True,
+                        "description": "When it was fetched (ISO 8601)"},
+            "set_by_hand": _array({"type": "string", "enum": list(OVERRIDABLE)}),
         },
     },
 }
@@ -135,62 +158,78 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-PATHS: dict[str, Any] = {
-    "/api/search": {"get": {
-        "summary": "Search the documents", "operationId": "search",
-        "parameters": SEARCH_PARAMETERS,
-        "responses": {"200": _json(_ref("SearchResult")), **ERROR_RESPONSES},
-    }},
-    "/api/documents/{doc_id}": {"get": {
-        "summary": "One document with its text and metadata", "operationId": "getDocument",
-        "parameters": [{"name": "doc_id", "in": "path", "required": True,
-                        "schema": {"type": "string"}}],
-        "responses": {"200": _json(_ref("Document")),
-                      "404": _json(_ref("Error"), "No document has this id."),
-                      "503": ERROR_RESPONSES["503"]},
-    }},
-    "/api/facets": {"get": {
-        "summary": "Facet value counts over all documents", "operationId": "facets",
-        "responses": {"200": _json(_ref("Facets")), "503": ERROR_RESPONSES["503"]},
-    }},
-    "/api/complete": {"get": {
-        "summary": "Completions of a partly typed query (the last word completed)",
-        "operationId": "complete",
-        "parameters": [
-            {"name": "q", "in": "query", "required": False,
-             "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
-            {"name": "limit", "in": "query", "required": False,
-             "schema": {"type": "integer", "minimum": 1, "maximum": 10, "default": 8}},
-        ],
-        "responses": {"200": _json({"type": "object", "properties": {
-            "query": {"type": "string"}, "suggestions": _array({"type": "string"})}}),
-            **ERROR_RESPONSES},
-    }},
-    "/api/openapi.json": {"get": {
-        "summary": "This description", "operationId": "openapi",
-        "responses": {"200": _json({"type": "object"})},
-    }},
-    "/healthz": {"get": {
-        "summary": "Whether the index opens, and how many documents it holds",
-        "operationId": "health",
-        "responses": {
-            "200": _json({"type": "object", "properties": {
-                "status": {"type": "string"}, "documents": {"type": "integer"}}}),
-            "503": ERROR_RESPONSES["503"],
-        },
-    }},
-    "/feed": {"get": {
-        "summary": "Atom feed of a search, newest first", "operationId": "feed",
-        "parameters": [p for p in SEARCH_PARAMETERS if p["name"] not in ("sort", "page")],
-        "responses": {"200": {"description": "Atom feed",
-                              "content": {"application/atom+xml": {}}}},
-    }},
-    "/export.csv": {"get": {
-        "summary": "All hits of a search as CSV (UTF-8 with BOM)", "operationId": "exportCsv",
-        "parameters": [p for p in SEARCH_PARAMETERS if p["name"] not in ("page", "per_page")],
-        "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}}},
-    }},
-}
+def _paths() -> dict[str, Any]:
+    parameters = search_parameters()
+    limits = settings.current()
+    return {
+        "/api/search": {"get": {
+            "summary": "Search the documents", "operationId": "search",
+            "parameters": parameters,
+            "responses": {"200": _json(_ref("SearchResult")), **ERROR_RESPONSES},
+        }},
+        "/api/documents/{doc_id}": {"get": {
+            "summary": "One document with its text and metadata", "operationId": "getDocument",
+            "parameters": [{"name": "doc_id", "in": "path", "required": True,
+                            "schema": {"type": "string"}}],
+            "responses": {"200": _json(_ref("Document")),
+                          "404": _json(_ref("Error"), "No document has this id."),
+                          "503": ERROR_RESPONSES["503"]},
+        }},
+        "/api/facets": {"get": {
+            "summary": "Facet value counts over all documents", "operationId": "facets",
+            "responses": {"200": _json(_ref("Facets")), "503": ERROR_RESPONSES["503"]},
+        }},
+        "/api/complete": {"get": {
+            "summary": "Completions of a partly typed query (the last word completed)",
+            "operationId": "complete",
+            "parameters": [
+                {"name": "q", "in": "query", "required": False,
+                 "schema": {"type": "string", "maxLength": limits.max_query_chars}},
+                {"name": "limit", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_COMPLETIONS,
+                            "default": DEFAULT_COMPLETIONS}},
+            ],
+            "responses": {"200": _json({"type": "object", "properties": {
+                "query": {"type": "string"}, "suggestions": _array({"type": "string"})}}),
+                **ERROR_RESPONSES},
+        }},
+        "/api/compare": {"get": {
+            "summary": "The status articles' questionnaire, municipality by municipality",
+            "operationId": "compare",
+            "parameters": [
+                {"name": "question", "in": "query", "required": False,
+                 "description": "Only this question: its slug or number (from 1).",
+                 "schema": {"type": "string"}},
+                _multi("municipality", {"type": "string"},
+                       "Only these municipalities (default: all)."),
+            ],
+            "responses": {"200": _json(_ref("Comparison")), "503": ERROR_RESPONSES["503"]},
+        }},
+        "/api/openapi.json": {"get": {
+            "summary": "This description", "operationId": "openapi",
+            "responses": {"200": _json({"type": "object"})},
+        }},
+        "/healthz": {"get": {
+            "summary": "Whether the index opens, and how many documents it holds",
+            "operationId": "health",
+            "responses": {
+                "200": _json({"type": "object", "properties": {
+                    "status": {"type": "string"}, "documents": {"type": "integer"}}}),
+                "503": ERROR_RESPONSES["503"],
+            },
+        }},
+        "/feed": {"get": {
+            "summary": "Atom feed of a search, newest first", "operationId": "feed",
+            "parameters": [p for p in parameters if p["name"] not in ("sort", "page")],
+            "responses": {"200": {"description": "Atom feed",
+                                  "content": {"application/atom+xml": {}}}},
+        }},
+        "/export.csv": {"get": {
+            "summary": "All hits of a search as CSV (UTF-8 with BOM)", "operationId": "exportCsv",
+            "parameters": [p for p in parameters if p["name"] not in ("page", "per_page")],
+            "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}}},
+        }},
+    }
 
 
 def openapi_spec() -> dict[str, Any]:
@@ -203,6 +242,6 @@ def openapi_spec() -> dict[str, Any]:
                            "Read-only; CORS is open to every origin.",
         },
         "servers": [{"url": "/"}],
-        "paths": PATHS,
+        "paths": _paths(),
         "components": {"schemas": SCHEMAS},
     }

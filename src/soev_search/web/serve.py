@@ -2,38 +2,52 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from typing import TextIO
 
-from soev_search.config import Paths
 from soev_search.errors import SoevError
+from soev_search.settings import Settings
 
-THREADS = 8
 
-
-def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stdout) -> None:
-    """Serve until interrupted; prints the URL once the server listens."""
+def serve(config: Settings, host: str, port: int, out: TextIO = sys.stdout,
+          watch: bool = False) -> None:
+    """Serve until interrupted; prints the URL once the server listens. With `watch`, a
+    child process keeps the index current as the corpus changes (soev_search.watch)."""
     import waitress
 
     from soev_search.index import index_exists, rebuild
     from soev_search.index_cli import Progress, print_build_report
+    from soev_search.store import readable_build
     from soev_search.web import create_app
 
-    if not index_exists(paths.index):
-        print(f"No index in {paths.index}: building it from {paths.corpus} ...", file=out,
+    if not index_exists(config.index):
+        print(f"No index in {config.index}: building it from {config.corpus} ...", file=out,
               flush=True)
         with Progress(out) as progress:
-            report = rebuild(paths.corpus, paths.index, progress=progress)
+            report = rebuild(config.corpus, config.index, progress=progress,
+                             workers=config.workers)
         print_build_report(report, out)
-    app = create_app(paths.index, paths.corpus)
+    readable_build(config.index)  # a build of another format: one line, before listening
+    app = create_app(config.index, config.corpus)
     try:
-        server = waitress.create_server(app, host=host, port=port, threads=THREADS)
+        server = waitress.create_server(app, host=host, port=port, threads=config.threads)
     except OSError as exc:
         raise SoevError(f"cannot listen on {host}:{port} ({exc.strerror}); "
                         "choose another with --port") from exc
+    watcher = _start_watcher(config) if watch else None
     shown_host = f"[{host}]" if ":" in host else host
     print(f"Serving on http://{shown_host}:{server.effective_port}/", file=out, flush=True)
     try:
         server.run()
     finally:
         server.close()
+        if watcher is not None:
+            watcher.terminate()
+            watcher.wait(timeout=10)
+
+
+def _start_watcher(config: Settings) -> subprocess.Popen:
+    from soev_search.watch import start_watcher_process
+
+    return start_watcher_process(config.corpus, config.index, config.workers)
