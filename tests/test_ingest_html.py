@@ -161,6 +161,18 @@ FURNITURE = {
         "related": "<h2>Læs også</h2><ul><li><a href='/a'>Genbrugsbutik åbner i Struer</a>"
                    "</li><li><a href='/b'>Frivillige driver cykelværksted</a></li></ul>",
     },
+    "danish, other municipal wording": {
+        "share": "<div class='tools'><a href='#'>Del</a> <a href='#'>Print</a> "
+                 "<a href='#'>Lyt</a></div><p>Forside &gt; Erhverv &gt; Socialøkonomi</p>",
+        "teaser": "<p>Se også: <a href='/x'>Ny café i Holstebro</a></p>",
+        "tags": "<p>Publiceret 12. marts 2019</p><p>Kategorier: beskæftigelse, indkøb</p>",
+        "author": "<p>Skrevet af Mette Holm</p>",
+        "feedback": "<div><h2>Hvad synes du om siden?</h2><p>Fik du svar på dit spørgsmål?</p>"
+                    "<p>Ja</p><p>Nej</p></div><p>Tilmeld dig vores nyhedsbrev</p>",
+        "related": "<div><h2>Relaterede links</h2><ul><li><a href='/a'>Genbrugsbutik åbner i "
+                   "Struer</a></li><li><a href='/b'>Frivillige driver cykelværksted</a></li>"
+                   "</ul></div>",
+    },
     "english wording": {
         "share": "<div class='entry-utility'><a href='#'>Share on Facebook</a> "
                  "<a href='#'>Tweet</a> <a href='#'>Print</a></div>",
@@ -178,7 +190,9 @@ FORBIDDEN_FURNITURE = ["Facebook", "LinkedIn", "Udskriv", "Print", "Tweet", "Del
                        "Ny café i Holstebro", "Læs også:", "Read also", "Emne", "Filed under",
                        "indkøb,", "Mette Holm", "forfatteren", "About the author", "nyttig",
                        "helpful", "feedback", "Genbrugsbutik", "cykelværksted",
-                       "Relaterede artikler", "Related posts"]
+                       "Relaterede artikler", "Related posts", "Forside", "Lyt", "Publiceret",
+                       "Kategorier", "Hvad synes du", "svar på dit", "nyhedsbrev",
+                       "Relaterede links"]
 
 
 @pytest.mark.parametrize("kind", sorted(FURNITURE))

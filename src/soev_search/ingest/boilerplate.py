@@ -29,6 +29,11 @@ _FURNITURE = re.compile(
     | (?:skrevet|udgivet|posted|written)\s+(?:af|by)\s+[\w.\- ]{2,60}
     | (?:forfatter|skribent|author)\s*:\s*[\w.\- ]{2,60}
     | (?:læs|lyt|hør)\s+(?:op|højt|artiklen\s+op)|listen(?:\s+to\s+(?:this|the)\s+article)?
+    | (?:tilmeld|abonnér|abonner)\s+(?:dig\s+)?(?:på\s+)?(?:vores\s+|vort\s+)?nyhedsbrev\w*.{0,80}
+    | (?:sign\s+up|subscribe)\s+(?:for|to)\s+(?:our\s+)?newsletter.{0,80}
+    | (?:publiceret|offentliggjort|opdateret|oprettet|published|updated|posted)(?:\s+(?:den|on))?
+        \s*:?\s*\d{1,4}[./ -].{0,40}
+    | (?:du\s+er\s+her\s*:?\s*)?(?:forside|home|hjem)\s*[>›»/|]\s.{0,150}
     | (?:din|your)\s+e-?mail-?(?:adresse|address)?\s+(?:vil|will)\s+(?:ikke|not)\s.{0,160}
     | (?:krævede|påkrævede|obligatoriske|required)\s+(?:felter|fields)\s.{0,80}
     | gem\s+mit\s+navn.{0,120}|save\s+my\s+name.{0,120}
@@ -68,6 +73,12 @@ _FEEDBACK = re.compile(
     | hvordan\s+kan\s+vi\s+(?:forbedre|gøre)\s+(?:siden|indholdet)(?:\s+\w+){0,3}
     | how\s+can\s+we\s+improve\s+(?:this\s+page|it)
     | (?:giv|send)\s+(?:os\s+)?(?:din\s+)?feedback(?:\s+\w+){0,4}
+    | hvad\s+synes\s+du\s+om\s+(?:siden|indholdet|artiklen|denne\s+side)
+    | fik\s+du\s+(?:svar|hjælp|besvaret|det\s+du\s+søgte)(?:\s+\w+){0,4}
+    | (?:kan|hjælp\s+os\s+med\s+at)\s+(?:vi\s+)?(?:gøre|forbedre)\s+(?:siden|hjemmesiden|
+        indholdet)(?:\s+\w+){0,2}
+    | (?:bedøm|vurdér|vurder)\s+(?:siden|artiklen|indholdet)
+    | (?:did\s+this\s+(?:page|article)\s+help(?:\s+you)?|rate\s+this\s+(?:page|article))
     | (?:tak|thank\s+you|thanks)\s+for\s+(?:din|your)\s+(?:feedback|tilbagemelding|besvarelse)
         (?:\W+\w+){0,8}
     )\s*[?.!:]?(?:\s+(?:ja|nej|yes|no))*\s*$""",
