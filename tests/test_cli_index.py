@@ -48,24 +48,37 @@ def children_of(pid: int) -> set[int]:
     return found
 
 
-def wait_for_children(pid: int, seconds: float = 10.0) -> set[int]:
+def wait_for_children(pid: int, seconds: float = 10.0) -> dict[int, str]:
+    """The children of `pid` (waiting for the first), each with its start time."""
     deadline = time.monotonic() + seconds
     while not (found := children_of(pid)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    return found
+    return {child: started for child in found if (started := _start_time(child))}
 
 
-def wait_until_gone(pids: set[int], seconds: float = 15.0) -> bool:
-    """True once every pid has exited (a zombie waiting for its reaper counts as exited)."""
+def _start_time(pid: int) -> str | None:
+    """The process's start time (field 22 of /proc/PID/stat): tells a pid reused by another
+    process (busy machines wrap around pid_max quickly) from the one we saw."""
+    state = _stat_fields(pid)
+    return state[19] if state else None
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
+def wait_until_gone(processes: dict[int, str], seconds: float = 15.0) -> bool:
+    """True once every process has exited (a zombie waiting for its reaper counts as exited,
+    and so does a pid now used by a process started later)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         alive = set()
-        for pid in pids:
-            try:
-                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-            except (FileNotFoundError, ProcessLookupError):
-                continue
-            if state != "Z":
+        for pid, started in processes.items():
+            fields = _stat_fields(pid)
+            if fields is not None and fields[0] != "Z" and fields[19] == started:
                 alive.add(pid)
         if not alive:
             return True
@@ -254,3 +267,18 @@ def test_rebuild_report_names_every_skipped_file(capsys) -> None:
         "  skipped a.bin: binary file",
         "  skipped b.txt: empty file",
     ]
+
+
+def test_search_json_finds_compounds_by_their_parts_and_says_when_relaxed(index_dir):
+    data = json.loads(cli("search", "vilkår", "--index", str(index_dir), "--json").stdout)
+    assert {"Roskilde", "Silkeborg"} <= {hit["municipality"] for hit in data["hits"]}
+    assert data["relaxed"] is False and data["exact_total"] == data["total"]
+    assert json.loads(cli("search", "rand", "--index", str(index_dir), "--json").stdout)[
+        "total"] == 0
+    relaxed = json.loads(cli("search", "markedsvilkår xylofon", "--index", str(index_dir),
+                             "--json").stdout)
+    assert relaxed["relaxed"] is True and relaxed["exact_total"] == 0
+    assert relaxed["notice"].startswith("Kun få dokumenter indeholder alle ordene")
+    assert {hit["municipality"] for hit in relaxed["hits"]} == {"Roskilde", "Silkeborg"}
+    text = cli("search", "markedsvilkår xylofon", "--index", str(index_dir)).stdout
+    assert "2 documents, 0 with all the words" in text

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from soev_search import ingest, settings
-from soev_search.analysis import Vocabulary, part_counts, raw_words
+from soev_search.analysis import MIN_PART_COUNT, Vocabulary, part_counts, raw_words
 from soev_search.document import Document, Skipped
 from soev_search.errors import IndexUnavailable, SoevError
 from soev_search.ingest import RepeatedLines
@@ -62,6 +62,7 @@ from soev_search.store import (
     write_json,
     writer_lock,
 )
+from soev_search.synonyms import synonym_words
 
 MANIFEST = "manifest.json"
 REPEATED = "repeated.json"
@@ -184,6 +185,8 @@ def _build(index_dir: Path, documents: Iterator[Document], corpus_dir: Path | No
             spelling.add(surface_words(text))
             spool.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
             spooled += 1
+    # The synonyms' words are compound parts too: "flexjob" finds "fleksjobordningen".
+    word_counts.update(dict.fromkeys(synonym_words(), MIN_PART_COUNT))
     vocabulary = Vocabulary.learn(part_counts(word_counts))
     save_vocabulary(build, vocabulary)
     spelling.save(build)
@@ -333,6 +336,10 @@ def die_with_parent(_: object = None) -> None:
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1
         ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
+        # The parent may have died between fork and prctl: then no signal will ever come.
+        parent = multiprocessing.parent_process()
+        if parent is not None and os.getppid() != parent.pid:
+            os._exit(1)
 
 
 # Runs in every process multiprocessing forks (our ingest pool and Whoosh's writer processes).
