@@ -11,8 +11,9 @@ lists inside it ("related posts", tag clouds) go too. Everything is iterative: a
 from __future__ import annotations
 
 import re
+import warnings
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, Comment, Tag, XMLParsedAsHTMLWarning
 from bs4.element import CData, NavigableString
 
 from soev_search.ingest.text import normalize_text
@@ -55,7 +56,9 @@ _INLINE_TAGS = {"b", "i", "em", "strong", "span", "font", "small", "big", "u", "
 
 def rule_text(html: str) -> str:
     """The main text of a page by our structural rules alone (no trafilatura)."""
-    soup = BeautifulSoup(html, "lxml")
+    with warnings.catch_warnings():  # an XHTML page is read as HTML on purpose
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(html, "lxml")
     _remove_furniture(soup)
     root = _main_root(soup)
     _remove_link_lists(root)
