@@ -161,6 +161,20 @@ def test_embed_script_on_another_origin(page: Page, base_url: str) -> None:
             "b => getComputedStyle(b).backgroundColor") == "rgb(0, 128, 0)"
         shoot(page, "07-embed-script")
 
+        # relaxed matches are counted and explained as on the search page
+        widget.get_by_label("Søg i dokumenter om socialøkonomi").fill("markedsvilkår xylofon")
+        widget.get_by_role("button", name="Søg", exact=True).click()
+        expect(status).to_have_text(re.compile(r"^\d+ dokumenter? \(0 med alle ordene\) for »"))
+        expect(widget.locator(".notice")).to_contain_text("Kun få dokumenter indeholder alle")
+        # "did you mean" searches for the suggestion
+        widget.get_by_label("Søg i dokumenter om socialøkonomi").fill("socialøkonmi")
+        widget.get_by_role("button", name="Søg", exact=True).click()
+        expect(widget.locator(".notice")).to_be_hidden()
+        widget.locator(".suggestion button").click()
+        expect(status).to_have_text(re.compile(r"dokumenter? for »socialøkonomi«$"))
+        expect(widget.get_by_label("Søg i dokumenter om socialøkonomi")).to_have_value(
+            "socialøkonomi")
+
         # a facet chip filters; the widget asks the API again, cross-origin
         widget.get_by_label("Søg i dokumenter om socialøkonomi").fill("")
         widget.get_by_role("button", name="Søg", exact=True).click()
