@@ -222,6 +222,10 @@ def test_filters_are_or_within_a_facet_and_accept_any_spelling(engine):
         "aalborg", "roskilde", "script"}
     assert ids(engine, "", year=(2016,), language=("en",)) == {"english"}
     assert ids(engine, "", mentions=("Randers",)) == {"aalborg"}
+    # a municipality named with its "Kommune", as people write it
+    assert ids(engine, "", municipality=("Roskilde Kommune", "aalborg kommune")) == {
+        "aalborg", "roskilde", "script"}
+    assert ids(engine, "", mentions=("Randers Kommune",)) == {"aalborg"}
 
 
 def test_an_active_filter_value_without_matches_is_still_listed(engine):

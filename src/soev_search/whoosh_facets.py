@@ -42,8 +42,14 @@ class FacetColumns:
             self.canonical[name] = {normalize(term): term for term in reader.field_terms(name)}
 
     def resolve(self, field: str, value: str) -> str | None:
-        """The stored value a filter means, or None when no document has it."""
-        return self.canonical.get(field, {}).get(normalize(value.strip()))
+        """The stored value a filter means, or None when no document has it. A municipality
+        may be named with its "Kommune" ("Roskilde Kommune")."""
+        values = self.canonical.get(field, {})
+        key = normalize(value.strip())
+        found = values.get(key)
+        if found is None and key.endswith(" kommune"):
+            found = values.get(key.removesuffix(" kommune").rstrip())
+        return found
 
     def count(self, docnums: Iterable[int],
               request: SearchRequest) -> tuple[list[int], dict[str, Counter[str]]]:
