@@ -146,6 +146,14 @@ def test_field_queries(engine):
     assert ids(engine, "municipality:Atlantis") == set()
 
 
+def test_a_field_takes_a_quoted_value(engine):
+    result = engine.search(SearchRequest('title:"strategi for silkeborg"'))
+    assert {hit.id for hit in result.hits} == {"silkeborg"} and result.notice is None
+    assert ids(engine, 'title:"silkeborg strategi"') == set()  # a phrase: in order
+    assert ids(engine, 'kommune:"Roskilde Kommune" OR kommune:"aalborg"') == {
+        "roskilde", "aalborg", "script"}
+
+
 def test_prefix(engine):
     assert ids(engine, "partnersk*") == {"aalborg", "silkeborg2"}
     assert ids(engine, "strand*") == {"strand"}
