@@ -114,6 +114,16 @@ def test_result_opens_the_document_with_marked_words(page: Page, base_url: str) 
     assert page.console_errors == []
 
 
+def test_document_figures_stay_on_one_line(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/?q=sk%C3%A5nejobs&municipality=Silkeborg")
+    page.locator(".hit-title a").first.click()
+    cell = page.locator(".figures-table td", has_text="mindst 100")
+    lines = cell.evaluate("td => { const r = document.createRange(); r.selectNodeContents(td);"
+                          " return new Set([...r.getClientRects()].map(b => b.top)).size; }")
+    assert lines == 1, "a figure and its qualifier wrap in the sidebar"
+    assert page.console_errors == []
+
+
 def test_compare_page_and_phone_layout(browser: Browser, base_url: str) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     phone = context.new_page()
