@@ -20,7 +20,7 @@ from soev_search.search import SearchEngine
 from soev_search.store import BUILDS, current_build
 
 HIT_KEYS = {"id", "title", "municipality", "year", "date", "doctype", "language", "score", "url",
-            "snippet"}
+            "snippet", "snippet_section"}
 
 
 def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
