@@ -11,6 +11,9 @@ from flask.testing import FlaskClient
 
 from web_support import web_app
 
+# The browser fixtures (browser, base_url, page), used by the tests/test_browser*.py modules.
+pytest_plugins = ("browser_support",)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = REPO_ROOT / "corpus"
 
