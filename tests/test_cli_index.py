@@ -139,6 +139,14 @@ def test_search_readable_output(index_dir):
     assert "*kantinedriften*" in result.stdout.lower()
 
 
+def test_readable_counts_are_singular_for_one(index_dir):
+    one = cli("search", "hillerød", "--index", str(index_dir))
+    assert "\n1 document (page 1 of 1)\n" in f"\n{one.stdout}"
+    listing = cli("compare", "--municipality", "Roskilde", "--index", str(index_dir)).stdout
+    assert listing.startswith("1 document: Roskilde 2018\n")
+    assert "(1 answer)" in listing and "answers)" not in listing
+
+
 def test_compare_lists_questions_and_answers_one(index_dir):
     listing = cli("compare", "--index", str(index_dir))
     assert listing.returncode == 0, listing.stderr
