@@ -14,7 +14,7 @@ from soev_search.document import Section
 from soev_search.highlight import Highlighter, highlighter_for, section_label
 from soev_search.index import rebuild
 from soev_search.query import parse
-from soev_search.results import Hit, SearchRequest
+from soev_search.results import Hit, SearchRequest, label_with_separator
 from soev_search.search import SearchEngine
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -74,6 +74,15 @@ def test_a_snippet_from_an_answer_names_its_question(sample):
     hits = status_hits(sample, "fleksjob")
     assert hits["Silkeborg"].snippet_section == "Hvad ønsker kommunen at opnå gennem en …"
     assert all(len(hit.snippet_section or "") <= 50 for hit in hits.values())
+
+
+def test_the_label_gets_a_colon_only_when_its_section_has_no_end_of_its_own(sample):
+    [hit] = sample.search(SearchRequest("kantinedriften")).hits
+    assert hit.snippet_label == "Bruges strategien aftalen aktivt?"
+    assert status_hits(sample, "fleksjob")["Silkeborg"].snippet_label == (
+        "Hvad ønsker kommunen at opnå gennem en …")
+    assert [label_with_separator(s) for s in ("Formål", "Formål:", "Status.", "", None)] == [
+        "Formål:", "Formål:", "Status.", None, None]
 
 
 def test_the_notes_snippet_has_no_section(sample):

@@ -193,7 +193,7 @@ def _print_result(result: SearchResult, bold: bool) -> None:
         if hit.url:
             print(f"   {hit.url}")
         snippet = _MARK.sub(lambda m: marks[m.group() == "</mark>"], hit.snippet)
-        section = f"{hit.snippet_section}: " if hit.snippet_section else ""
+        section = f"{hit.snippet_label} " if hit.snippet_label else ""
         print(f"   {section}{html.unescape(snippet)}")
     for name in FACETS:
         values = result.facets.get(name, [])
