@@ -16,6 +16,7 @@ from soev_search.index import rebuild
 from soev_search.query import parse
 from soev_search.results import Hit, SearchRequest, label_with_separator
 from soev_search.search import SearchEngine
+from soev_search.synonyms import Synonyms
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 INTRO = ("Hvordan er status for kommunernes arbejde med socialøkonomi?",
@@ -234,3 +235,27 @@ def test_a_prefix_counts_as_one_word_whether_it_matched_as_typed_or_stemmed(anal
     hl = highlighter_for(analyzer, parse("beskæftigelse*").tree)
     assert hl.keys("beskæftigelsesindsatsen") == hl.keys("beskæftigelse") == {"beskaeftigelse"}
     assert hl.keys("kantine") == frozenset()
+
+
+def test_a_multi_word_synonyms_words_are_marked_only_as_that_phrase():
+    analyzer = DanishAnalyzer()
+    synonyms = Synonyms.parse("socialøkonomi, social økonomi\n",
+                              lambda text: analyzer.terms(text, index=False))
+    highlighter = highlighter_for(analyzer, parse("socialøkonomi").tree, synonyms)
+    text = ("Sociale tilbud og socialvirksomhed; social økonomi i kommunen, "
+            "socialøkonomi og økonomi.")
+    assert marked(highlighter.mark(text)) == ["social", "økonomi", "socialøkonomi"]
+    # typed as words, each word is itself a query word and marked wherever it occurs
+    typed = highlighter_for(analyzer, parse("social økonomi").tree, synonyms)
+    assert marked(typed.mark(text)) == ["Sociale", "socialvirksomhed", "social", "økonomi",
+                                        "socialøkonomi", "økonomi"]
+
+
+def test_socialoekonomi_marks_no_lone_social_in_the_corpus(sample):
+    # Hillerød writes "sociale økonomiske virksomheder": the synonym as a phrase, marked
+    phrase = re.compile(r"<mark>sociale</mark> <mark>økonomiske</mark>", re.IGNORECASE)
+    for query in ("socialøkonomi", "socialøkonomi kantine cykel fleksjob"):
+        words = {word.lower() for hit in sample.search(SearchRequest(query)).hits
+                 for word in marked(phrase.sub("", hit.snippet))}
+        assert words and not words & {"social", "sociale", "socialservice",
+                                      "socialvirksomhed", "økonomiske"}, (query, words)
