@@ -114,15 +114,15 @@ def rebuild(corpus_dir: Path, index_dir: Path, progress: Progress | None = None)
     """Build the whole index into a new build folder and swap it in."""
     started = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
-    _require_corpus(corpus_dir)
+    require_corpus(corpus_dir)
     with writer_lock(index_dir):
         paths = list(ingest.corpus_files(corpus_dir))
-        repeated = _learn_repeated(paths)
+        repeated = learn_repeated(paths)
         manifest: dict[str, Any] = {}
         skipped: list[Skipped] = []
 
         def documents() -> Iterator[Document]:
-            for item in _ingest_all(paths, corpus_dir, repeated, progress, "ingest"):
+            for item in ingest_all(paths, corpus_dir, repeated, progress, "ingest"):
                 manifest[item.rel] = item.manifest_entry()
                 if isinstance(item.result, Skipped):
                     skipped.append(item.result)
@@ -180,11 +180,11 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None) 
     """Add new files, re-index changed ones and delete removed ones, in a new build."""
     started = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
-    _require_corpus(corpus_dir)
+    require_corpus(corpus_dir)
     with writer_lock(index_dir):
         current = current_build(index_dir)
         manifest: dict[str, Any] = read_json(current / MANIFEST)
-        changes = _find_changes(corpus_dir, manifest)
+        changes = find_changes(corpus_dir, manifest)
         report = UpdateReport(deleted=sum(1 for rel in changes.removed if manifest[rel]["id"]))
         if not changes.any():
             report.seconds = time.perf_counter() - started
@@ -205,7 +205,7 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None) 
                     del manifest[rel]
                 for rel, entry in changes.touched.items():
                     manifest[rel].update(entry)
-                for item in _ingest_all(changes.modified, corpus_dir, _load_repeated(current),
+                for item in ingest_all(changes.modified, corpus_dir, _load_repeated(current),
                                         progress, "update"):
                     old_id = manifest.get(item.rel, {}).get("id")
                     if old_id:
@@ -264,7 +264,7 @@ class Changes:
         return bool(self.modified or self.touched or self.removed)
 
 
-def _find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
+def find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
     """Compare mtime and size first; hash only files whose stat differs."""
     changes = Changes()
     seen: set[str] = set()
@@ -299,7 +299,7 @@ def _die_with_parent(_: object = None) -> None:
 multiprocessing.util.register_after_fork(_die_with_parent, _die_with_parent)
 
 
-def _ingest_all(paths: list[Path], corpus_dir: Path, repeated: Any, progress: Progress | None,
+def ingest_all(paths: list[Path], corpus_dir: Path, repeated: Any, progress: Progress | None,
                 stage: str) -> Iterator[Ingested]:
     work = partial(_ingest_one, corpus_dir=corpus_dir, repeated=repeated)
     total = len(paths)
@@ -353,7 +353,7 @@ def _index_spool(build: Path, vocabulary: Vocabulary, total: int,
     return indexed
 
 
-def _learn_repeated(paths: list[Path]) -> Any:
+def learn_repeated(paths: list[Path]) -> Any:
     """The ingester's corpus-level boilerplate, when this ingester version learns it."""
     learn = getattr(ingest, "learn_repeated_lines", None)
     return learn(paths) if learn is not None else None
@@ -404,7 +404,7 @@ def _current_or_none(index_dir: Path) -> Path | None:
         return None
 
 
-def _require_corpus(corpus_dir: Path) -> None:
+def require_corpus(corpus_dir: Path) -> None:
     if not corpus_dir.is_dir():
         raise SoevError(f"corpus folder not found: {corpus_dir}")
 

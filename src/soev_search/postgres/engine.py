@@ -1,0 +1,454 @@
+"""The search library over PostgreSQL: the same public API and answers as the Whoosh engine.
+
+Each call is one read-only snapshot on a replica (or the primary): it reads `soev.live`, then
+asks for the matching set's facet combinations (`GROUP BY` the facet columns; totals and the
+disjunctive counts are computed from those groups exactly as the Whoosh engine computes them
+from its columns), then for one page of hits ordered by `ts_rank_cd` or by date. Snippets are
+made from the fetched text by our Highlighter. What one build needs in memory (its analyzer
+with the compound vocabulary, the facet values, the spelling words) is loaded once per build
+and version.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from soev_search.analysis import DanishAnalyzer, Vocabulary, normalize
+from soev_search.document import Document
+from soev_search.errors import IndexUnavailable
+from soev_search.highlight import Highlighter
+from soev_search.municipalities import municipality_names
+from soev_search.postgres import layout
+from soev_search.postgres.database import REBUILD_HINT, Router
+from soev_search.postgres.terms import (
+    DEFAULT_WEIGHTS,
+    FIELD_WEIGHTS,
+    prefix_query,
+    quote,
+    text_query,
+)
+from soev_search.query import And, Field, Node, Not, Or, Phrase, Prefix, Word, parse
+from soev_search.results import FACETS, FacetValue, Hit, SearchRequest, SearchResult
+from soev_search.search import (
+    MAX_PER_PAGE,
+    NOTICE_ONLY_COMMON_WORDS,
+    _facet_values,
+    _has_scoring,
+    _positive_leaves,
+)
+from soev_search.spelling import SpellingWords
+
+# ts_rank_cd's weights for D, C (text), B (sections), A (title): a title match counts three
+# times a text match, as TITLE_BOOST does in the Whoosh engine.
+RANK_WEIGHTS = "{0.1, 0.333, 0.333, 1.0}"
+# Divide the rank by 1 + log(document length): long speeches do not win by length alone.
+RANK_NORMALIZATION = 1
+FACET_COLUMNS = layout.FACET_COLUMNS
+
+
+class PostgresSearchEngine:
+    """Thread-safe; reads through a Router (replicas first, then the primary)."""
+
+    def __init__(self, router: Router) -> None:
+        self.router = router
+        self._lock = threading.Lock()
+        self._states: dict[tuple[str, int], _BuildState] = {}
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        return self.router.read(lambda conn: _Search(self._state(conn), conn, request).result())
+
+    def document(self, doc_id: str) -> Document | None:
+        def work(conn: psycopg.Connection) -> Document | None:
+            state = self._state(conn)
+            row = conn.execute(sql.SQL("SELECT document FROM {} WHERE id = %s").format(
+                state.docs), (doc_id,)).fetchone()
+            return None if row is None else Document.from_dict(row[0])
+        return self.router.read(work)
+
+    def documents(self, request: SearchRequest | None = None) -> list[Document]:
+        def work(conn: psycopg.Connection) -> list[Document]:
+            run = _Search(self._state(conn), conn, request or SearchRequest())
+            return [Document.from_dict(doc) for doc, _ in run.ordered(None, 0)]
+        return self.router.read(work)
+
+    def facets(self) -> dict[str, list[FacetValue]]:
+        def work(conn: psycopg.Connection) -> dict[str, list[FacetValue]]:
+            counts = _Search(self._state(conn), conn, SearchRequest()).counts
+            return {name: _facet_values(name, counts[name], ()) for name in FACETS}
+        return self.router.read(work)
+
+    def complete(self, prefix: str, limit: int = 8) -> list[str]:
+        """Words of the index that complete the last word typed, most frequent first."""
+        head, _, last = prefix.rstrip().rpartition(" ") if prefix.strip() else ("", "", "")
+        if len(last) < 2 or prefix.endswith(" "):
+            return []
+
+        def work(conn: psycopg.Connection) -> list[str]:
+            state = self._state(conn)
+            pattern = _like_prefix(normalize(last))
+            rows = conn.execute(sql.SQL(
+                "SELECT word FROM {} WHERE folded LIKE %s "
+                "ORDER BY frequency DESC, word LIMIT %s").format(
+                layout.table(state.build, "spelling")), (pattern, limit)).fetchall()
+            return [word for (word,) in rows]
+        lead = f"{head} " if head else ""
+        return [f"{lead}{word}" for word in self.router.read(work)]
+
+    def mark(self, text: str, query: str) -> str:
+        state = self.router.read(self._state)
+        return highlighter(state.analyzer, parse(query).tree).mark(text)
+
+    def stats(self) -> dict[str, Any]:
+        def work(conn: psycopg.Connection) -> dict[str, Any]:
+            state = self._state(conn)
+            run = _Search(state, conn, SearchRequest())
+            size = conn.execute(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = %s AND c.relkind = 'r'", (state.build,)).fetchone()[0]
+            info = state.info
+            return {
+                "documents": run.total,
+                "facets": {name: [fv.__dict__ for fv in _facet_values(name, run.counts[name], ())]
+                           for name in FACET_COLUMNS},
+                "size_bytes": int(size),
+                "built_at": info.get("built_at"),
+                "updated_at": info.get("updated_at"),
+                "corpus": info.get("corpus"),
+                "skipped": info.get("skipped"),
+                "vocabulary": info.get("vocabulary"),
+                "build": state.build,
+            }
+        return self.router.read(work)
+
+    def close(self) -> None:
+        self.router.close()
+
+    def _state(self, conn: psycopg.Connection) -> _BuildState:
+        """The live build as this snapshot sees it; loaded once per build and version."""
+        row = conn.execute(f"SELECT build, version FROM {layout.LIVE}").fetchone()
+        if row is None:
+            raise IndexUnavailable(f"the database holds no search index yet; build it with: "
+                                   f"{REBUILD_HINT}")
+        key = (row[0], row[1])
+        state = self._states.get(key)
+        if state is None:
+            same_build = next((s for (b, _), s in self._states.items() if b == key[0]), None)
+            state = _BuildState.load(conn, key[0], same_build)
+            with self._lock:
+                # Replicas may lag each other: keep a few versions, newest last.
+                self._states[key] = state
+                while len(self._states) > 4:
+                    self._states.pop(next(iter(self._states)))
+        return state
+
+
+@dataclass
+class _BuildState:
+    build: str
+    analyzer: DanishAnalyzer
+    info: dict[str, Any]
+    # Per facet: folded value → the stored value (filters may be typed in any case/spelling).
+    canonical: dict[str, dict[str, str]]
+    _spelling: SpellingWords | None = field(default=None, repr=False)
+
+    @property
+    def docs(self) -> sql.Composed:
+        return layout.table(self.build, "docs")
+
+    @classmethod
+    def load(cls, conn: psycopg.Connection, build: str,
+             same_build: _BuildState | None) -> _BuildState:
+        if same_build is not None:  # an update never changes the vocabulary
+            analyzer = same_build.analyzer
+        else:
+            stems = conn.execute(sql.SQL("SELECT stem FROM {}").format(
+                layout.table(build, "vocabulary"))).fetchall()
+            analyzer = DanishAnalyzer(Vocabulary(stem for (stem,) in stems))
+        info = dict(conn.execute(sql.SQL("SELECT key, value FROM {}").format(
+            layout.table(build, "info"))).fetchall())
+        canonical = {}
+        for name in FACET_COLUMNS:
+            values = conn.execute(sql.SQL("SELECT DISTINCT {} FROM {}").format(
+                sql.Identifier(name), layout.table(build, "docs"))).fetchall()
+            canonical[name] = {normalize(value): value for (value,) in values if value}
+        return cls(build, analyzer, info, canonical)
+
+    def resolve(self, name: str, value: str) -> str | None:
+        return self.canonical.get(name, {}).get(normalize(value.strip()))
+
+    def spelling(self, conn: psycopg.Connection) -> SpellingWords:
+        """The build's surface words, read on first use (racing threads read it twice)."""
+        if self._spelling is None:
+            rows = conn.execute(sql.SQL("SELECT word, frequency FROM {}").format(
+                layout.table(self.build, "spelling"))).fetchall()
+            self._spelling = SpellingWords(Counter(dict(rows)))
+        return self._spelling
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A compiled query node: an SQL condition and, for ranking, a tsquery of its words."""
+
+    where: sql.Composable
+    rank: str | None = None
+    # The whole node as one tsquery when it has only words (one GIN lookup).
+    tsquery: str | None = None
+
+
+_FALSE = _Part(sql.SQL("false"))
+
+
+class _Compiler:
+    """Query tree → SQL over the docs table, analysing words as the index did."""
+
+    def __init__(self, state: _BuildState) -> None:
+        self.state = state
+        self.analyzer = state.analyzer
+
+    def compile(self, node: Node | None) -> _Part | None:
+        if node is None:
+            return None
+        if isinstance(node, And):
+            return self._and(node.items)
+        if isinstance(node, Or):
+            return self._or([self._alone(item) for item in node.items])
+        if isinstance(node, Not):
+            return self._and((node,))
+        return self._leaf(node)
+
+    def _alone(self, node: Node) -> _Part | None:
+        return self._and((node,)) if isinstance(node, Not) else self.compile(node)
+
+    def _and(self, items: tuple[Node, ...]) -> _Part | None:
+        positive = [p for p in (self.compile(i) for i in items if not isinstance(i, Not)) if p]
+        negative = [p for p in (self.compile(i.item) for i in items if isinstance(i, Not)) if p]
+        if not positive and not negative:
+            return None
+        ranks = [p.rank for p in positive if p.rank]
+        rank = " & ".join(f"({r})" for r in ranks) if ranks else None
+        if all(p.tsquery for p in (*positive, *negative)):
+            query = " & ".join([*(f"({p.tsquery})" for p in positive),
+                                *(f"!({p.tsquery})" for p in negative)])
+            return _words(query, rank)
+        where = sql.SQL(" AND ").join([*(p.where for p in positive),
+                                       *(sql.SQL("NOT ({})").format(p.where) for p in negative)])
+        return _Part(sql.SQL("({})").format(where), rank)
+
+    @staticmethod
+    def _or(parts: list[_Part | None]) -> _Part | None:
+        parts = [p for p in parts if p is not None]
+        if not parts:
+            return None
+        ranks = [p.rank for p in parts if p.rank]
+        rank = " | ".join(f"({r})" for r in ranks) if ranks else None
+        if all(p.tsquery for p in parts):
+            return _words(" | ".join(f"({p.tsquery})" for p in parts), rank)
+        return _Part(sql.SQL("({})").format(sql.SQL(" OR ").join(p.where for p in parts)), rank)
+
+    def _leaf(self, node: Node) -> _Part | None:
+        if isinstance(node, Word | Phrase):
+            return _words(text_query(self.analyzer, node.text, DEFAULT_WEIGHTS))
+        if isinstance(node, Prefix):
+            return _words(prefix_query(node.text, DEFAULT_WEIGHTS))
+        assert isinstance(node, Field)
+        if node.name in FIELD_WEIGHTS:
+            weights = FIELD_WEIGHTS[node.name]
+            if node.value.endswith("*") and not node.phrase:
+                return _words(prefix_query(node.value.rstrip("*"), weights))
+            return _words(text_query(self.analyzer, node.value, weights))
+        if node.name == "mentions":
+            names = {normalize(n): n for n in municipality_names()}
+            name = names.get(normalize(node.value), node.value)
+            return _Part(sql.SQL("(mentions @> {})").format(sql.Literal([name])))
+        if node.name == "id":
+            return _Part(sql.SQL("(id = {})").format(sql.Literal(node.value)))
+        value = self.state.resolve(node.name, node.value)
+        if value is None:
+            return _FALSE
+        return _Part(sql.SQL("({} = {})").format(sql.Identifier(node.name), sql.Literal(value)))
+
+
+def _words(query: str | None, rank: str | None = "") -> _Part | None:
+    """A part that is one tsquery; its rank query is itself unless given."""
+    if query is None:
+        return None
+    condition = sql.SQL("(tsv @@ {}::tsquery)").format(sql.Literal(query))
+    return _Part(condition, query if rank == "" else rank, query)
+
+
+class _Search:
+    """One request in one snapshot: compile, count facets, order, page, snippets."""
+
+    def __init__(self, state: _BuildState, conn: psycopg.Connection,
+                 request: SearchRequest) -> None:
+        self.state = state
+        self.conn = conn
+        self.request = request
+        parsed = parse(request.query)
+        self.tree = parsed.tree
+        self.notice = parsed.notice
+        self.part = _Compiler(state).compile(self.tree)
+        if self.tree is not None and self.part is None and self.notice is None:
+            self.notice = NOTICE_ONLY_COMMON_WORDS
+        self.where = self._where()
+        self.filters = self._filters()
+        self.counts, self.total = self._count()
+
+    def _where(self) -> sql.Composable:
+        conditions: list[sql.Composable] = [self.part.where] if self.part else []
+        if self.request.mentions:
+            names = {normalize(n): n for n in municipality_names()}
+            wanted = [names.get(normalize(m), m) for m in self.request.mentions]
+            conditions.append(sql.SQL("(mentions && {}::text[])").format(sql.Literal(wanted)))
+        return sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("true")
+
+    def _filters(self) -> list[tuple[str, set[str]]]:
+        """The active facet filters with the stored values they mean."""
+        active = []
+        for name in FACET_COLUMNS:
+            values = getattr(self.request, name)
+            if values:
+                allowed = {self.state.resolve(name, str(v)) for v in values} - {None}
+                active.append((name, allowed))
+        return active
+
+    def _count(self) -> tuple[dict[str, Counter[str]], int]:
+        """Facet counts under all filters but the facet's own, from the matching set's
+        groups of facet values; and the number of documents passing every filter."""
+        columns = sql.SQL(", ").join(map(sql.Identifier, FACET_COLUMNS))
+        groups = self.conn.execute(sql.SQL(
+            "SELECT {columns}, count(*) FROM {docs} WHERE {where} GROUP BY {columns}").format(
+            columns=columns, docs=self.state.docs, where=self.where)).fetchall()
+        counts: dict[str, Counter[str]] = {name: Counter() for name in FACET_COLUMNS}
+        total = 0
+        for *values, count in groups:
+            row = dict(zip(FACET_COLUMNS, values, strict=True))
+            failed = [name for name, allowed in self.filters if row[name] not in allowed]
+            if not failed:
+                total += count
+                for name in FACET_COLUMNS:
+                    counts[name][row[name]] += count
+            elif len(failed) == 1:
+                counts[failed[0]][row[failed[0]]] += count
+        return counts, total
+
+    def ordered(self, limit: int | None, offset: int) -> list[tuple[dict, float]]:
+        """(document, score) of the matching documents from `offset`, best or newest first."""
+        if self.total == 0:
+            return []
+        conditions = [self.where]
+        for name, allowed in self.filters:
+            conditions.append(sql.SQL("{} = ANY({})").format(
+                sql.Identifier(name), sql.Literal(sorted(allowed))))
+        relevance = (self.part is not None and self.part.rank is not None
+                     and self.request.sort != "date" and _has_scoring(self.tree))
+        if relevance:
+            score = sql.SQL("ts_rank_cd({}::float4[], tsv, {}::tsquery, {})").format(
+                sql.Literal(RANK_WEIGHTS), sql.Literal(self.part.rank),
+                sql.Literal(RANK_NORMALIZATION))
+            order = sql.SQL("score DESC, seq")
+        else:
+            score = sql.SQL("0.0")
+            order = sql.SQL("date DESC, seq")
+        query = sql.SQL("SELECT document, {score} AS score FROM {docs} WHERE {where} "
+                        "ORDER BY {order} LIMIT {limit} OFFSET {offset}").format(
+            score=score, docs=self.state.docs, where=sql.SQL(" AND ").join(conditions),
+            order=order, limit=sql.Literal(limit) if limit is not None else sql.SQL("ALL"),
+            offset=sql.Literal(offset))
+        return [(doc, float(score)) for doc, score in self.conn.execute(query)]
+
+    def result(self) -> SearchResult:
+        per_page = max(1, min(self.request.per_page, MAX_PER_PAGE))
+        page = max(1, self.request.page)
+        marker = highlighter(self.state.analyzer, self.tree)
+        hits = [self._hit(Document.from_dict(doc), score, marker)
+                for doc, score in self.ordered(per_page, (page - 1) * per_page)]
+        return SearchResult(
+            query=self.request.query,
+            total=self.total,
+            page=page,
+            per_page=per_page,
+            hits=hits,
+            facets={name: _facet_values(name, self.counts[name], self._active(name))
+                    for name in FACETS},
+            suggestion=_Suggester(self.state, self.conn).suggest(self.request.query, self.tree),
+            notice=self.notice,
+        )
+
+    def _active(self, name: str) -> list[str]:
+        return [self.state.resolve(name, str(v)) or str(v) for v in getattr(self.request, name)]
+
+    @staticmethod
+    def _hit(doc: Document, score: float, marker: Highlighter) -> Hit:
+        return Hit(id=doc.id, title=doc.title, municipality=doc.municipality, year=doc.year,
+                   date=doc.date, doctype=doc.doctype, language=doc.language,
+                   score=round(score, 4), snippet=marker.snippet(doc.text))
+
+
+class _Suggester:
+    """"Did you mean": unknown words replaced by the most frequent close known word."""
+
+    def __init__(self, state: _BuildState, conn: psycopg.Connection) -> None:
+        self.state = state
+        self.conn = conn
+
+    def suggest(self, raw: str, tree: Node | None) -> str | None:
+        suggestion = raw
+        changed = False
+        for node in _positive_leaves(tree):
+            if not isinstance(node, Word) or self._known([node.text]):
+                continue
+            correction = self._closest(node.text)
+            if correction:
+                suggestion = suggestion.replace(node.text, correction, 1)
+                changed = True
+        return suggestion if changed else None
+
+    def _known(self, words: list[str]) -> list[str]:
+        """The words all of whose terms occur in some title or text."""
+        terms = {word: self.state.analyzer.terms(word, index=False) for word in words}
+        wanted = sorted({f"{quote(t)}:{DEFAULT_WEIGHTS}" for ts in terms.values() for t in ts})
+        found = {query for (query,) in self.conn.execute(sql.SQL(
+            "SELECT q FROM unnest({}::text[]) AS q "
+            "WHERE EXISTS (SELECT 1 FROM {} WHERE tsv @@ q::tsquery)").format(
+            sql.Literal(wanted), self.state.docs))} if wanted else set()
+        return [word for word, ts in terms.items()
+                if all(f"{quote(t)}:{DEFAULT_WEIGHTS}" in found for t in ts)]
+
+    def _closest(self, word: str) -> str | None:
+        lowered = word.lower()
+        if len(lowered) < 4 or not lowered.isalpha():
+            return None
+        spelling = self.state.spelling(self.conn)
+        for distance in (1, 2):
+            close = [c for c in spelling.within(lowered, distance, prefix=1) if c != lowered]
+            candidates = self._known(close) if close else []
+            if candidates:
+                return max(candidates, key=lambda c: (spelling.frequency(c), c))
+        return None
+
+
+def highlighter(analyzer: DanishAnalyzer, tree: Node | None) -> Highlighter:
+    """Marks the words the query's positive leaves match (as the Whoosh engine does)."""
+    terms: set[str] = set()
+    prefixes: set[str] = set()
+    for node in _positive_leaves(tree):
+        if isinstance(node, Prefix) or (isinstance(node, Field) and node.value.endswith("*")):
+            prefixes.add(normalize((node.text if isinstance(node, Prefix)
+                                    else node.value).rstrip("*")))
+        elif isinstance(node, Word | Phrase) or (
+                isinstance(node, Field) and node.name in FIELD_WEIGHTS):
+            terms.update(analyzer.terms(node.value if isinstance(node, Field) else node.text,
+                                        index=False))
+    return Highlighter(analyzer, terms, prefixes)
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -1,0 +1,108 @@
+"""The database layout: one schema per build, and `soev.live` naming the build readers use.
+
+    soev.live              one row: build (the live schema), previous, version
+    soev_b_<stamp>.docs    one row per document: facet columns, mentions, the Document as
+                           JSON, the tsvector (GIN-indexed), seq (insertion order: ties)
+    soev_b_<stamp>.spelling, .vocabulary, .manifest, .info
+
+A rebuild fills a new schema and swaps `soev.live` in one transaction; an update changes the
+live schema's tables and bumps `version` in one transaction. Readers read `soev.live` in the
+same snapshot as everything else, so they see one whole build.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import psycopg
+from psycopg import sql
+
+LIVE = "soev.live"
+BUILD_PREFIX = "soev_b_"
+# pg_advisory_lock key held by a running rebuild or update ("soev" in ASCII).
+WRITER_LOCK_KEY = 0x736F6576
+FACET_COLUMNS = ("municipality", "year", "doctype", "language", "source")
+
+_BUILD_NAME = re.compile(rf"{BUILD_PREFIX}[0-9a-z_]+")
+
+SETUP = """
+CREATE SCHEMA IF NOT EXISTS soev;
+CREATE TABLE IF NOT EXISTS soev.live (
+    one boolean PRIMARY KEY DEFAULT true CHECK (one),
+    build text NOT NULL,
+    previous text,
+    version bigint NOT NULL
+);
+"""
+
+BUILD_TABLES = """
+CREATE TABLE {schema}.docs (
+    seq bigint GENERATED ALWAYS AS IDENTITY,
+    id text NOT NULL,
+    municipality text NOT NULL,
+    year text NOT NULL,
+    doctype text NOT NULL,
+    language text NOT NULL,
+    source text NOT NULL,
+    date text COLLATE "C" NOT NULL,
+    mentions text[] NOT NULL,
+    document jsonb NOT NULL,
+    tsv tsvector NOT NULL
+);
+CREATE TABLE {schema}.spelling (
+    word text COLLATE "C" PRIMARY KEY,
+    folded text COLLATE "C" NOT NULL,
+    frequency integer NOT NULL
+);
+CREATE TABLE {schema}.vocabulary (stem text PRIMARY KEY);
+CREATE TABLE {schema}.manifest (rel text PRIMARY KEY, entry jsonb NOT NULL);
+CREATE TABLE {schema}.info (key text PRIMARY KEY, value jsonb);
+"""
+
+# After the bulk load: building indexes once is faster than maintaining them row by row.
+BUILD_INDEXES = """
+ALTER TABLE {schema}.docs ADD PRIMARY KEY (id);
+CREATE INDEX ON {schema}.docs USING gin (tsv);
+CREATE INDEX ON {schema}.docs USING gin (mentions);
+CREATE INDEX ON {schema}.spelling (folded text_pattern_ops);
+ANALYZE {schema}.docs;
+ANALYZE {schema}.spelling;
+"""
+
+
+def new_build_name() -> str:
+    return BUILD_PREFIX + datetime.now(UTC).strftime("%Y%m%d_%H%M%S_%f")
+
+
+def identifier(build: str) -> sql.Identifier:
+    """A build's schema as an SQL identifier; only names we make are accepted."""
+    if not _BUILD_NAME.fullmatch(build):
+        raise ValueError(f"not a build schema: {build!r}")
+    return sql.Identifier(build)
+
+
+def statements(template: str, build: str) -> list[sql.Composed]:
+    """The template's statements with the build's schema filled in."""
+    return [sql.SQL(part.strip()).format(schema=identifier(build))
+            for part in template.split(";") if part.strip()]
+
+
+def live(conn: psycopg.Connection) -> tuple[str, str | None, int] | None:
+    """(build, previous, version) or None before the first rebuild."""
+    row = conn.execute(f"SELECT build, previous, version FROM {LIVE}").fetchone()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def builds(conn: psycopg.Connection) -> list[str]:
+    rows = conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s",
+                        (BUILD_PREFIX + "%",)).fetchall()
+    return sorted(name for (name,) in rows if _BUILD_NAME.fullmatch(name))
+
+
+def drop_build(conn: psycopg.Connection, build: str) -> None:
+    conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(identifier(build)))
+
+
+def table(build: str, name: str) -> sql.Composed:
+    return sql.SQL("{}.{}").format(identifier(build), sql.Identifier(name))
