@@ -66,7 +66,10 @@ class Server:
 
     @property
     def url(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{DATABASE}"
+        return self.database_url(DATABASE)
+
+    def database_url(self, database: str) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
     def start(self) -> None:
         self.cluster.run("pg_ctl", "-D", str(self.data), "-w", "-t", "60", "-l",
@@ -96,6 +99,7 @@ class PgCluster:
             os.chown(self.root, user.pw_uid, user.pw_gid)
         self.primary = Server(self, "primary")
         self.replicas = [Server(self, f"replica{i}") for i in range(replicas)]
+        self._databases = 0
         try:
             self._start(replicas)
         except BaseException:
@@ -126,6 +130,15 @@ class PgCluster:
                      "-U", "postgres", "-D", str(replica.data), "-R", "-X", "stream", "-c", "fast")
             replica.configure({"port": str(replica.port)})
             replica.start()
+
+    def new_database(self) -> tuple[str, list[str]]:
+        """A fresh empty database: its URL on the primary and on each replica."""
+        self._databases += 1
+        name = f"{DATABASE}_{self._databases}"
+        with psycopg.connect(self.primary.database_url("postgres"), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        self.wait_replayed()
+        return self.primary.database_url(name), [r.database_url(name) for r in self.replicas]
 
     def run(self, program: str, *args: str, check: bool = True) -> None:
         command = [str(self.bin / program), *args]

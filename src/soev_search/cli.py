@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
         sub.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+        _add_backend_options(sub)
         sub.set_defaults(handler=handler)
 
     search = commands.add_parser("search", help="search the index")
@@ -48,11 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=10)
     search.add_argument("--json", action="store_true")
     search.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    _add_backend_options(search)
     search.set_defaults(handler=_run_search)
 
     stats = commands.add_parser("stats", help="what the index holds")
     stats.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
     stats.add_argument("--json", action="store_true")
+    _add_backend_options(stats)
     stats.set_defaults(handler=_run_stats)
 
     serve = commands.add_parser("serve", help="serve the web UI and API")
@@ -60,8 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
     serve.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    _add_backend_options(serve)
     serve.set_defaults(handler=_run_serve)
     return parser
+
+
+def _add_backend_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--backend", choices=("whoosh", "postgres"),
+                        help="where the index lives (default: $SOEV_BACKEND or whoosh)")
+    parser.add_argument("--database-url", help="PostgreSQL primary, written by rebuild and "
+                        "update (default: $SOEV_DATABASE_URL)")
+    parser.add_argument("--database-read-url", help="PostgreSQL replicas that searches read, "
+                        "comma-separated (default: $SOEV_DATABASE_READ_URL, else the primary)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -124,9 +137,11 @@ def _run_stats(args: argparse.Namespace) -> int:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
+    from soev_search.backend import Backend
     from soev_search.web.serve import serve  # Flask loads only for this command
 
-    serve(resolve_paths(args.corpus, args.index), args.host, args.port)
+    backend = Backend.resolve(args.backend, args.database_url, args.database_read_url)
+    serve(resolve_paths(args.corpus, args.index), args.host, args.port, backend=backend)
     return 0
 
 

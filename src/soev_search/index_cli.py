@@ -12,11 +12,11 @@ from typing import TextIO
 
 from tqdm import tqdm
 
+from soev_search.backend import Backend
 from soev_search.config import resolve_paths
 from soev_search.document import Skipped
-from soev_search.index import BuildReport, rebuild, update
+from soev_search.index import BuildReport
 from soev_search.results import FACETS, SearchRequest, SearchResult
-from soev_search.search import SearchEngine
 
 STAGE_NAMES = {"ingest": "Reading files", "index": "Indexing", "update": "Updating"}
 # Plain progress lines (not a terminal): at most one per this many seconds per stage.
@@ -26,7 +26,7 @@ PROGRESS_INTERVAL = 2.0
 def run_rebuild(args: argparse.Namespace) -> int:
     paths = resolve_paths(args.corpus, args.index)
     with Progress(sys.stderr) as progress:
-        report = rebuild(paths.corpus, paths.index, progress=progress)
+        report = _backend(args).rebuild(paths.corpus, paths.index, progress=progress)
     print_build_report(report, sys.stdout)
     return 0
 
@@ -34,7 +34,7 @@ def run_rebuild(args: argparse.Namespace) -> int:
 def run_update(args: argparse.Namespace) -> int:
     paths = resolve_paths(args.corpus, args.index)
     with Progress(sys.stderr) as progress:
-        report = update(paths.corpus, paths.index, progress=progress)
+        report = _backend(args).update(paths.corpus, paths.index, progress=progress)
     print(f"Added {report.added}, changed {report.changed}, deleted {report.deleted}, "
           f"skipped {len(report.skipped)} in {report.seconds:.1f} s")
     _print_skipped(report.skipped, sys.stdout)
@@ -52,7 +52,7 @@ def run_search(args: argparse.Namespace) -> int:
         page=args.page,
         per_page=args.limit,
     )
-    result = SearchEngine(resolve_paths(index=args.index).index).search(request)
+    result = _backend(args).engine(resolve_paths(index=args.index).index).search(request)
     if args.json:
         print(json.dumps(search_json(result), ensure_ascii=False, indent=2))
     else:
@@ -61,7 +61,7 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    stats = SearchEngine(resolve_paths(index=args.index).index).stats()
+    stats = _backend(args).engine(resolve_paths(index=args.index).index).stats()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return 0
@@ -73,6 +73,10 @@ def run_stats(args: argparse.Namespace) -> int:
         listed = ", ".join(f"{v['value']} ({v['count']})" for v in values) or "-"
         print(f"{name}: {listed}")
     return 0
+
+
+def _backend(args: argparse.Namespace) -> Backend:
+    return Backend.resolve(args.backend, args.database_url, args.database_read_url)
 
 
 def search_json(result: SearchResult) -> dict:

@@ -272,6 +272,15 @@ def _read_info(conn: psycopg.Connection, build: str) -> dict[str, Any]:
         layout.table(build, "info"))))
 
 
+def live_build(router: Router) -> str | None:
+    """The live build's schema on the primary, or None before the first rebuild."""
+    with router.write() as conn:
+        if conn.execute("SELECT to_regclass(%s)", (layout.LIVE,)).fetchone()[0] is None:
+            return None
+        current = layout.live(conn)
+    return None if current is None else current[0]
+
+
 def _live_or_fail(conn: psycopg.Connection) -> tuple[str, str | None, int]:
     exists = conn.execute("SELECT to_regclass(%s)", (layout.LIVE,)).fetchone()[0]
     current = layout.live(conn) if exists else None

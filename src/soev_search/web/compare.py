@@ -59,7 +59,7 @@ def compare() -> str:
 def _questionnaire_documents() -> list[Document]:
     global _cached
     stats = engine().stats()
-    version = (str(engine().index_dir), stats.get("build"), stats.get("built_at"),
+    version = (id(engine()), stats.get("build"), stats.get("built_at"),
                stats.get("updated_at"))
     cached = _cached
     if cached is None or cached[0] != version:

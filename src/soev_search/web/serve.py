@@ -5,27 +5,29 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from soev_search.backend import Backend
 from soev_search.config import Paths
 from soev_search.errors import SoevError
 
 THREADS = 8
 
 
-def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stdout) -> None:
+def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stdout,
+          backend: Backend | None = None) -> None:
     """Serve until interrupted; prints the URL once the server listens."""
     import waitress
 
-    from soev_search.index import index_exists, rebuild
     from soev_search.index_cli import Progress, print_build_report
     from soev_search.web import create_app
 
-    if not index_exists(paths.index):
-        print(f"No index in {paths.index}: building it from {paths.corpus} ...", file=out,
-              flush=True)
+    backend = backend or Backend.resolve()
+    if not backend.index_exists(paths.index):
+        print(f"No index in {backend.where(paths.index)}: building it from {paths.corpus} ...",
+              file=out, flush=True)
         with Progress(out) as progress:
-            report = rebuild(paths.corpus, paths.index, progress=progress)
+            report = backend.rebuild(paths.corpus, paths.index, progress=progress)
         print_build_report(report, out)
-    app = create_app(paths.index, paths.corpus)
+    app = create_app(paths.index, paths.corpus, backend=backend)
     try:
         server = waitress.create_server(app, host=host, port=port, threads=THREADS)
     except OSError as exc:
