@@ -26,6 +26,21 @@ def corpus_dir(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def big_corpus(tmp_path: Path) -> Path:
+    """A few hundred documents cut from the sample texts: slow enough to kill mid-build."""
+    source = BUNDLED_CORPUS
+    paragraphs = [p for f in sorted(source.iterdir()) for p in f.read_text().split("\n\n")
+                  if len(p) > 200]
+    corpus = tmp_path / "big"
+    corpus.mkdir()
+    for number in range(300):
+        chosen = [paragraphs[(number * 7 + k) % len(paragraphs)] for k in range(6)]
+        text = f"Notat nummer {number} om socialøkonomi\n\n" + "\n\n".join(chosen)
+        (corpus / f"notat-{number:04d}.txt").write_text(text)
+    return corpus
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     """The web app over a real index of the web test corpus (built once per session)."""
