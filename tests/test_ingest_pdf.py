@@ -98,4 +98,8 @@ def test_truncated_pdf_is_skipped_or_read_never_raises(tmp_path):
     whole = make_pdf(tmp_path / "whole.pdf", PAGES).read_bytes()
     (tmp_path / "half.pdf").write_bytes(whole[: len(whole) // 2])
     result = ingest_file(tmp_path / "half.pdf", tmp_path)
-    assert isinstance(result, Document | Skipped)
+    # Not the catch-all "could not read: <exception>": the PDF reader recognises the damage.
+    if isinstance(result, Skipped):
+        assert result.reason.startswith("damaged PDF"), result.reason
+    else:
+        assert PAGES[0].split()[0] in result.text

@@ -28,8 +28,8 @@ def doc(doc_id: str, title: str, text: str, **meta) -> Document:
 DOCUMENTS = [
     doc("aalborg", "Socialøkonomi i Aalborg", "Kommunen har indgået en partnerskabsaftale "
         "med seks virksomheder. Aftalen gælder kantinedriften. Sociale iværksættere får "
-        "gratis rådgivning.", municipality="Aalborg", year=2018, date="2018-09",
-        doctype="artikel", municipalities_mentioned=["Aalborg", "Randers"]),
+        "gratis rådgivning. Vi samarbejder med Randers.", municipality="Aalborg", year=2018,
+        date="2018-09", doctype="artikel", municipalities_mentioned=["Aalborg", "Randers"]),
     doc("silkeborg", "Strategi for Silkeborg", "En virksomhed i Silkeborg driver en kantine. "
         "Aftale om indkøb og en ordning for skolemøbler. Vi ringer til iværksættere, der er "
         "sociale.", municipality="Silkeborg", year=2018, date="2018-03", doctype="strategi",
@@ -37,9 +37,11 @@ DOCUMENTS = [
     doc("silkeborg2", "Notat om drift", "Driften af kantinen og partnerskaber. Vores "
         "indkøbsordning. Kantine og drift. Partnerskabet er godt. Indkøb er indkøb.",
         municipality="Silkeborg", year=2017, date="2017-11", doctype="notat"),
-    doc("roskilde", "Strandens rand", "Ved stranden. Randen af skoven. En rand. Ring til os, "
+    doc("roskilde", "Skovens rand", "Randen af skoven. En rand. Ring til os, "
         "ring nu. Socialoekonomi på Roskilde-egnen. Ordningen er ny.", municipality="Roskilde",
         year=2017, date="2017", doctype="notat", municipalities_mentioned=["Roskilde", "Aalborg"]),
+    doc("strand", "Strandens café", "Ved stranden ligger en café. Strandene er rene.",
+        year=2015, date="2015", doctype="andet"),
     doc("english", "Social economy in Denmark", "Partnerships and aftale words here. "
         "Socialøkonomiske virksomheder virker.", year=2016, date="2016-05", doctype="artikel",
         language="en"),
@@ -109,8 +111,8 @@ def test_a_part_finds_the_compound(engine, part, expected):
 
 
 @pytest.mark.parametrize(("query", "not_expected"), [
-    ("rand", "roskilde-strand"), ("ring", "silkeborg2"), ("virke", "aalborg"),
-    ("rand", "aalborg"),  # mentions Randers
+    ("rand", "strand"), ("ring", "silkeborg2"), ("virke", "aalborg"),
+    ("rand", "aalborg"),  # names Randers in its text
 ])
 def test_unrelated_words_do_not_match(engine, query, not_expected):
     found = ids(engine, query)
@@ -132,7 +134,7 @@ def test_phrase_needs_the_words_in_order(engine):
 
 
 def test_or_not_and_minus(engine):
-    assert ids(engine, "strand OR partnerskabsaftale") == {"roskilde", "aalborg"}
+    assert ids(engine, "strand OR partnerskabsaftale") == {"strand", "aalborg"}
     assert ids(engine, "kantine NOT aftale") == {"silkeborg2", "script"}
     assert ids(engine, "kantine -aftale") == {"silkeborg2", "script"}
     assert ids(engine, "kantine AND NOT aftale") == {"silkeborg2", "script"}
@@ -158,7 +160,7 @@ def test_field_queries(engine):
 
 def test_prefix(engine):
     assert ids(engine, "partnersk*") == {"aalborg", "silkeborg2"}
-    assert ids(engine, "strand*") == {"roskilde"}
+    assert ids(engine, "strand*") == {"strand"}
 
 
 @pytest.mark.parametrize("query", [
@@ -235,7 +237,7 @@ def test_filters_are_or_within_a_facet_and_accept_any_spelling(engine):
 
 
 def test_an_active_filter_value_without_matches_is_still_listed(engine):
-    result = engine.search(SearchRequest("strand", municipality=("Silkeborg",)))
+    result = engine.search(SearchRequest("rand", municipality=("Silkeborg",)))
     assert result.total == 0
     assert counts(result, "municipality") == {"Roskilde": 1, "Silkeborg": 0}
 

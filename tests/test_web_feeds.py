@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from soev_search.document import FIGURE_KEYS, Document
+from soev_search.index import index_documents
 from soev_search.results import SearchRequest
+from soev_search.web import create_app
 from soev_search.web.context import engine
 from soev_search.web.feeds import CSV_COLUMNS, atom_date, neutralise_formula
 from web_support import HOSTILE_TITLE, UNIQUE_WORD
@@ -72,10 +76,23 @@ def test_csv_export_has_bom_columns_and_every_hit(app: Flask, client: FlaskClien
     assert all(row[-1].startswith("http://localhost/documents/") for row in rows[1:])
 
 
-def test_csv_cells_never_start_a_formula(client: FlaskClient) -> None:
+FORMULA_DOCUMENT = Document(
+    id="=1+1", path="formula.txt", title='=HYPERLINK("http://example.com","Klik")',
+    text="Kantine.", source="text", content_hash="x", municipality="+45 Kommune", year=2018,
+    date="-2018", doctype="notat", language="@da", figures=dict.fromkeys(FIGURE_KEYS))
+
+
+def test_csv_cells_never_start_a_formula(tmp_path: Path) -> None:
+    # Every exported column of this document starts like a formula.
+    index_documents([FORMULA_DOCUMENT], tmp_path / "index")
+    client = create_app(tmp_path / "index", tmp_path).test_client()
     text = client.get("/export.csv").data.decode("utf-8-sig")
-    for row in list(csv.reader(io.StringIO(text)))[1:]:
-        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
+    [header, row] = list(csv.reader(io.StringIO(text)))
+    cells = dict(zip(header, row, strict=True))
+    for column in ("id", "title", "municipality", "date", "language"):
+        value = str(getattr(FORMULA_DOCUMENT, column))
+        assert cells[column] == f"'{value}", column
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -5,15 +5,17 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from soev_search import settings
 from soev_search.results import SearchRequest
 from soev_search.web.params import (
-    MAX_PAGE,
-    MAX_PER_PAGE,
-    MAX_QUERY_CHARS,
     ParamError,
     parse_search_request,
     request_to_params,
 )
+
+LIMITS = settings.current()
+MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS = (LIMITS.max_page, LIMITS.max_per_page,
+                                           LIMITS.max_query_chars)
 
 
 def parse(pairs: list[tuple[str, str]]) -> SearchRequest:

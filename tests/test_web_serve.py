@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from soev_search.config import Paths
+from soev_search import settings
 from soev_search.errors import SoevError
 from soev_search.web.serve import serve
 from web_support import free_port
@@ -51,7 +51,7 @@ def test_serve_reports_a_busy_port_as_one_line(corpus_dir: Path, tmp_path: Path)
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        paths = Paths(corpus=corpus_dir, index=tmp_path / "index")
+        paths = settings.load(corpus=corpus_dir, index=tmp_path / "index")
         try:
             serve(paths, "127.0.0.1", port, out=io.StringIO())
         except SoevError as exc:

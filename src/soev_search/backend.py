@@ -1,18 +1,18 @@
 """Which backend holds the index: Whoosh (the embedded default) or PostgreSQL.
 
-Options override the environment (`SOEV_BACKEND`, `SOEV_DATABASE_URL`,
-`SOEV_DATABASE_READ_URL`), which overrides the default (Whoosh in the index folder). The CLI
-and the web call rebuild, update and the engine through here, so both backends offer the same
-operations; the PostgreSQL modules (and psycopg) load only when that backend is chosen.
+Chosen by the settings `backend`, `database_url` and `database_read_url` (`SOEV_BACKEND`,
+`SOEV_DATABASE_URL`, `SOEV_DATABASE_READ_URL` or the CLI options). The CLI and the web call
+rebuild, update and the engine through here, so both backends offer the same operations; the
+PostgreSQL modules (and psycopg) load only when that backend is chosen.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from soev_search import settings
 from soev_search.errors import SoevError
 
 if TYPE_CHECKING:
@@ -21,10 +21,7 @@ if TYPE_CHECKING:
     from soev_search.document import Document
     from soev_search.index import BuildReport, Progress, UpdateReport
     from soev_search.postgres.database import Router
-    from soev_search.postgres.engine import PostgresSearchEngine
-    from soev_search.search import SearchEngine
-
-BACKENDS = ("whoosh", "postgres")
+    from soev_search.search import SearchBackend
 
 
 @dataclass(frozen=True)
@@ -36,18 +33,13 @@ class Backend:
     read_urls: tuple[str, ...] = ()
 
     @classmethod
-    def resolve(cls, name: str | None = None, database_url: str | None = None,
-                read_url: str | None = None) -> Backend:
-        name = (name or os.environ.get("SOEV_BACKEND") or "whoosh").strip().lower()
-        if name not in BACKENDS:
-            raise SoevError(f"unknown backend {name!r}: choose {' or '.join(BACKENDS)}")
-        database_url = database_url or os.environ.get("SOEV_DATABASE_URL") or None
-        reads = read_url or os.environ.get("SOEV_DATABASE_READ_URL") or ""
-        read_urls = tuple(url.strip() for url in reads.split(",") if url.strip())
-        if name == "postgres" and not database_url and not read_urls:
+    def from_settings(cls, config: settings.Settings | None = None) -> Backend:
+        config = config or settings.current()
+        reads = tuple(url.strip() for url in config.database_read_url.split(",") if url.strip())
+        if config.backend == "postgres" and not config.database_url and not reads:
             raise SoevError("the postgres backend needs a database: set SOEV_DATABASE_URL "
                             "(and SOEV_DATABASE_READ_URL for replicas) or --database-url")
-        return cls(name, database_url, read_urls)
+        return cls(config.backend, config.database_url or None, reads)
 
     @property
     def postgres(self) -> bool:
@@ -58,7 +50,7 @@ class Backend:
 
         return Router(self.database_url, self.read_urls)
 
-    def engine(self, index_dir: Path) -> SearchEngine | PostgresSearchEngine:
+    def engine(self, index_dir: Path) -> SearchBackend:
         if self.postgres:
             from soev_search.postgres.engine import PostgresSearchEngine
 
@@ -67,15 +59,15 @@ class Backend:
 
         return SearchEngine(index_dir)
 
-    def rebuild(self, corpus_dir: Path, index_dir: Path,
-                progress: Progress | None = None) -> BuildReport:
+    def rebuild(self, corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
+                workers: int | None = None) -> BuildReport:
         if self.postgres:
             from soev_search.postgres import write
 
-            return write.rebuild(corpus_dir, self.router(), progress)
+            return write.rebuild(corpus_dir, self.router(), progress, workers)
         from soev_search import index
 
-        return index.rebuild(corpus_dir, index_dir, progress)
+        return index.rebuild(corpus_dir, index_dir, progress, workers)
 
     def index_documents(self, documents: Iterable[Document], index_dir: Path) -> int:
         """Build straight from Documents (tests, benchmarks)."""
@@ -87,15 +79,15 @@ class Backend:
 
         return index.index_documents(documents, index_dir)
 
-    def update(self, corpus_dir: Path, index_dir: Path,
-               progress: Progress | None = None) -> UpdateReport:
+    def update(self, corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
+               workers: int | None = None) -> UpdateReport:
         if self.postgres:
             from soev_search.postgres import write
 
-            return write.update(corpus_dir, self.router(), progress)
+            return write.update(corpus_dir, self.router(), progress, workers)
         from soev_search import index
 
-        return index.update(corpus_dir, index_dir, progress)
+        return index.update(corpus_dir, index_dir, progress, workers)
 
     def index_exists(self, index_dir: Path) -> bool:
         if self.postgres:

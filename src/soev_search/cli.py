@@ -8,8 +8,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from soev_search.config import resolve_paths
+from soev_search import settings
 from soev_search.errors import SoevError
+from soev_search.filters import FILTERS, Filter, FilterValueError
 
 EXIT_UNREADABLE = 2
 
@@ -35,27 +36,28 @@ def build_parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
         sub.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
-        _add_backend_options(sub)
+        _add_workers(sub)
+        _add_backend(sub)
         sub.set_defaults(handler=handler)
 
     search = commands.add_parser("search", help="search the index")
     search.add_argument("query")
-    search.add_argument("--municipality", action="append", default=[])
-    search.add_argument("--year", action="append", type=int, default=[])
-    search.add_argument("--doctype", action="append", default=[])
-    search.add_argument("--language", action="append", default=[])
+    for declared in FILTERS:
+        search.add_argument(f"--{declared.name}", action="append", default=[],
+                            type=_filter_value(declared),
+                            help=f"{declared.description} Repeat for several (OR).")
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     search.add_argument("--page", type=int, default=1)
     search.add_argument("--limit", type=int, default=10)
     search.add_argument("--json", action="store_true")
     search.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
-    _add_backend_options(search)
+    _add_backend(search)
     search.set_defaults(handler=_run_search)
 
     stats = commands.add_parser("stats", help="what the index holds")
     stats.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
     stats.add_argument("--json", action="store_true")
-    _add_backend_options(stats)
+    _add_backend(stats)
     stats.set_defaults(handler=_run_stats)
 
     serve = commands.add_parser("serve", help="serve the web UI and API")
@@ -63,18 +65,38 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
     serve.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
-    _add_backend_options(serve)
+    serve.add_argument("--threads", type=int,
+                       help="server threads (default: $SOEV_THREADS or 4 per CPU)")
+    _add_workers(serve)
+    _add_backend(serve)
     serve.set_defaults(handler=_run_serve)
     return parser
 
 
-def _add_backend_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--backend", choices=("whoosh", "postgres"),
-                        help="where the index lives (default: $SOEV_BACKEND or whoosh)")
-    parser.add_argument("--database-url", help="PostgreSQL primary, written by rebuild and "
-                        "update (default: $SOEV_DATABASE_URL)")
-    parser.add_argument("--database-read-url", help="PostgreSQL replicas that searches read, "
-                        "comma-separated (default: $SOEV_DATABASE_READ_URL, else the primary)")
+def _add_workers(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--workers", type=int,
+                         help="processes for reading files and indexing "
+                              "(default: $SOEV_WORKERS or the CPU count)")
+
+
+def _add_backend(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--backend", choices=settings.BACKENDS,
+                         help="where the index lives (default: $SOEV_BACKEND or whoosh)")
+    command.add_argument("--database-url", help="PostgreSQL primary, written by rebuild and "
+                         "update (default: $SOEV_DATABASE_URL)")
+    command.add_argument("--database-read-url", help="PostgreSQL replicas that searches read, "
+                         "comma-separated (default: $SOEV_DATABASE_READ_URL, else the primary)")
+
+
+def _filter_value(declared: Filter):
+    """argparse's converter for one filter value: the declaration's parsing and checks."""
+    def convert(raw: str) -> object:
+        try:
+            return declared.parse(raw)
+        except FilterValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    convert.__name__ = declared.name  # argparse names the option's type in its message
+    return convert
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -137,11 +159,11 @@ def _run_stats(args: argparse.Namespace) -> int:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from soev_search.backend import Backend
+    from soev_search.index_cli import backend_options
     from soev_search.web.serve import serve  # Flask loads only for this command
 
-    backend = Backend.resolve(args.backend, args.database_url, args.database_read_url)
-    serve(resolve_paths(args.corpus, args.index), args.host, args.port, backend=backend)
+    serve(settings.load(corpus=args.corpus, index=args.index, threads=args.threads,
+                        workers=args.workers, **backend_options(args)), args.host, args.port)
     return 0
 
 

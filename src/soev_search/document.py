@@ -16,6 +16,10 @@ DOCTYPES = (
     "andet",
 )
 
+# Where a document's text came from (Document.source): a plain file, a web page, a PDF, or a
+# text file captured from a blog or a document-sharing site.
+SOURCES = ("text", "html", "pdf", "blog", "document-site")
+
 # Keys of Document.figures, in the order of the shared questionnaire.
 FIGURE_KEYS = (
     "social_enterprises",

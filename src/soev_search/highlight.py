@@ -12,12 +12,28 @@ import re
 from collections.abc import Iterable
 
 from soev_search.analysis import DanishAnalyzer, normalize, stem
+from soev_search.query import TEXT_FIELDS, Field, Node, Phrase, Prefix, Word, positive_leaves
 
 SNIPPET_CHARS = 240
 # Snippets look for matches only this far into a text: long documents stay cheap.
 SNIPPET_SCAN_CHARS = 20_000
 _CONTEXT_BEFORE = 60
 _SPACE = re.compile(r"\s+")
+
+
+def highlighter_for(analyzer: DanishAnalyzer, tree: Node | None) -> Highlighter:
+    """Marks what the query's positive words, phrases and prefixes match."""
+    terms: set[str] = set()
+    prefixes: set[str] = set()
+    for node in positive_leaves(tree):
+        if isinstance(node, Prefix) or (isinstance(node, Field) and node.value.endswith("*")):
+            prefixes.add(normalize((node.text if isinstance(node, Prefix)
+                                    else node.value).rstrip("*")))
+        elif isinstance(node, Word | Phrase) or (
+                isinstance(node, Field) and node.name in TEXT_FIELDS):
+            text = node.value if isinstance(node, Field) else node.text
+            terms.update(analyzer.terms(text, index=False))
+    return Highlighter(analyzer, terms, prefixes)
 
 
 class Highlighter:

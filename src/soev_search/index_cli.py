@@ -12,11 +12,13 @@ from typing import TextIO
 
 from tqdm import tqdm
 
+from soev_search import settings
 from soev_search.backend import Backend
-from soev_search.config import resolve_paths
 from soev_search.document import Skipped
+from soev_search.filters import FACETS, FILTERS
 from soev_search.index import BuildReport
-from soev_search.results import FACETS, SearchRequest, SearchResult
+from soev_search.results import SearchRequest, SearchResult
+from soev_search.search import SearchBackend
 
 STAGE_NAMES = {"ingest": "Reading files", "index": "Indexing", "update": "Updating"}
 # Plain progress lines (not a terminal): at most one per this many seconds per stage.
@@ -24,17 +26,21 @@ PROGRESS_INTERVAL = 2.0
 
 
 def run_rebuild(args: argparse.Namespace) -> int:
-    paths = resolve_paths(args.corpus, args.index)
+    config = settings.load(corpus=args.corpus, index=args.index, workers=args.workers,
+                           **backend_options(args))
     with Progress(sys.stderr) as progress:
-        report = _backend(args).rebuild(paths.corpus, paths.index, progress=progress)
+        report = Backend.from_settings(config).rebuild(config.corpus, config.index,
+                                                       progress=progress, workers=config.workers)
     print_build_report(report, sys.stdout)
     return 0
 
 
 def run_update(args: argparse.Namespace) -> int:
-    paths = resolve_paths(args.corpus, args.index)
+    config = settings.load(corpus=args.corpus, index=args.index, workers=args.workers,
+                           **backend_options(args))
     with Progress(sys.stderr) as progress:
-        report = _backend(args).update(paths.corpus, paths.index, progress=progress)
+        report = Backend.from_settings(config).update(config.corpus, config.index,
+                                                      progress=progress, workers=config.workers)
     print(f"Added {report.added}, changed {report.changed}, deleted {report.deleted}, "
           f"skipped {len(report.skipped)} in {report.seconds:.1f} s")
     _print_skipped(report.skipped, sys.stdout)
@@ -44,15 +50,12 @@ def run_update(args: argparse.Namespace) -> int:
 def run_search(args: argparse.Namespace) -> int:
     request = SearchRequest(
         query=args.query,
-        municipality=tuple(args.municipality),
-        year=tuple(args.year),
-        doctype=tuple(args.doctype),
-        language=tuple(args.language),
+        **{f.name: tuple(dict.fromkeys(getattr(args, f.name))) for f in FILTERS},
         sort=args.sort,
         page=args.page,
         per_page=args.limit,
     )
-    result = _backend(args).engine(resolve_paths(index=args.index).index).search(request)
+    result = _engine(args).search(request)
     if args.json:
         print(json.dumps(search_json(result), ensure_ascii=False, indent=2))
     else:
@@ -61,7 +64,7 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    stats = _backend(args).engine(resolve_paths(index=args.index).index).stats()
+    stats = _engine(args).stats()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return 0
@@ -75,8 +78,15 @@ def run_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _backend(args: argparse.Namespace) -> Backend:
-    return Backend.resolve(args.backend, args.database_url, args.database_read_url)
+def backend_options(args: argparse.Namespace) -> dict[str, str | None]:
+    """The backend settings given on the command line, for settings.load()."""
+    return {"backend": args.backend, "database_url": args.database_url,
+            "database_read_url": args.database_read_url}
+
+
+def _engine(args: argparse.Namespace) -> SearchBackend:
+    config = settings.load(index=args.index, **backend_options(args))
+    return Backend.from_settings(config).engine(config.index)
 
 
 def search_json(result: SearchResult) -> dict:

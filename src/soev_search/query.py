@@ -16,31 +16,36 @@ the result carries a Danish notice saying so.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from soev_search import settings
 from soev_search.analysis import WORD_RE
+from soev_search.filters import query_field_names
 
-MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 40
+# The fields of words (not of filter values): plain words search DEFAULT_FIELDS.
+TEXT_FIELDS = ("title", "text", "sections")
+DEFAULT_FIELDS = ("title", "text")
 MIN_PREFIX = 2
 
-# Field names a query may use (and Danish aliases) → the index field.
+# Field names a query may use (and Danish aliases) → the index field; the filters' names
+# come from their declaration.
 FIELDS = {
     "title": "title", "titel": "title",
     "text": "text", "tekst": "text",
     "sections": "sections", "svar": "sections",
-    "municipality": "municipality", "kommune": "municipality",
-    "year": "year", "år": "year", "aar": "year",
-    "doctype": "doctype", "type": "doctype",
-    "language": "language", "sprog": "language",
-    "source": "source", "kilde": "source",
-    "mentions": "mentions", "nævner": "mentions", "naevner": "mentions",
+    **query_field_names(),
     "id": "id",
 }
 OPERATORS = {"AND", "OR", "NOT"}
 
 NOTICE_MALFORMED = (
     "Søgningen kunne ikke forstås som skrevet; der er søgt på ordene i stedet."
+)
+# The query's words were all stop words: nothing left to search, so everything is listed.
+NOTICE_ONLY_COMMON_WORDS = (
+    "Søgningen bestod kun af meget almindelige ord; alle dokumenter vises."
 )
 NOTICE_TOO_LONG = "Søgningen var for lang; der er søgt på de første ord i stedet."
 
@@ -100,8 +105,9 @@ def parse(text: str) -> ParsedQuery:
     text = text.strip()
     if not text:
         return ParsedQuery(None)
-    if len(text) > MAX_QUERY_CHARS:
-        return ParsedQuery(plain_words(text[:MAX_QUERY_CHARS]), NOTICE_TOO_LONG)
+    longest = settings.current().max_query_chars
+    if len(text) > longest:
+        return ParsedQuery(plain_words(text[:longest]), NOTICE_TOO_LONG)
     try:
         return ParsedQuery(_Parser(_lex(text)).parse())
     except QuerySyntaxError:
@@ -232,3 +238,21 @@ def _term(chunk: str) -> Node:
 
 def _is_url_like(value: str) -> bool:
     return value.startswith("//")
+
+
+def positive_leaves(node: Node | None) -> Iterator[Node]:
+    """The leaves a document must or may contain (not those under NOT)."""
+    if node is None or isinstance(node, Not):
+        return
+    if isinstance(node, And | Or):
+        for item in node.items:
+            yield from positive_leaves(item)
+    else:
+        yield node
+
+
+def has_scoring(tree: Node | None) -> bool:
+    """Relevance needs words; a query of only filters (municipality:x) sorts by date."""
+    return any(isinstance(n, Word | Phrase | Prefix)
+               or (isinstance(n, Field) and n.name in TEXT_FIELDS)
+               for n in positive_leaves(tree))

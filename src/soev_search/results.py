@@ -2,27 +2,38 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, make_dataclass
 from typing import Any, Literal
 
-FACETS = ("municipality", "year", "doctype", "language")
+from soev_search.filters import FACETS, FILTERS, filter_named
+
+__all__ = ["FACETS", "FacetValue", "Hit", "SearchRequest", "SearchResult", "SortOrder"]
+
 SortOrder = Literal["relevance", "date"]
+DEFAULT_PER_PAGE = 10
 
 
-@dataclass(frozen=True)
-class SearchRequest:
-    query: str = ""
-    # Each filter holds the accepted values of one facet: OR within a facet, AND across facets.
-    municipality: tuple[str, ...] = ()
-    year: tuple[int, ...] = ()
-    doctype: tuple[str, ...] = ()
-    language: tuple[str, ...] = ()
-    source: tuple[str, ...] = ()
-    # Documents whose cleaned text names this municipality (municipalities_mentioned).
-    mentions: tuple[str, ...] = ()
-    sort: SortOrder = "relevance"
-    page: int = 1
-    per_page: int = 10
+def _filter_values(request: Any) -> dict[str, tuple]:
+    """The active filters: name → accepted values."""
+    return {f.name: values for f in FILTERS if (values := getattr(request, f.name))}
+
+
+# What a caller asks: the query, then one field per filter of soev_search.filters (a tuple of
+# accepted values: OR within a filter, AND across filters), then order and page. Made from
+# FILTERS so that a new filter is a field here without being written here.
+SearchRequest = make_dataclass(
+    "SearchRequest",
+    [("query", str, field(default="")),
+     *[(f.name, tuple, field(default=())) for f in FILTERS],
+     ("sort", SortOrder, field(default="relevance")),
+     ("page", int, field(default=1)),
+     ("per_page", int, field(default=DEFAULT_PER_PAGE))],
+    frozen=True,
+    namespace={"filter_values": _filter_values},
+)
+SearchRequest.__module__ = __name__
 
 
 @dataclass(frozen=True)
@@ -60,3 +71,16 @@ class SearchResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def facet_values(name: str, counts: Counter[str], active: Iterable[str]) -> list[FacetValue]:
+    """A facet's values with counts (active values kept even at 0), most frequent first or,
+    as the filter declares (years), by value descending."""
+    values = {value: count for value, count in counts.items() if value}
+    for value in active:
+        values.setdefault(str(value), 0)
+    if filter_named(name).order == "descending":
+        ordered = sorted(values.items(), key=lambda item: item[0], reverse=True)
+    else:
+        ordered = sorted(values.items(), key=lambda item: (-item[1], item[0]))
+    return [FacetValue(value, count) for value, count in ordered]

@@ -16,12 +16,10 @@ from whoosh.analysis import Analyzer, Token
 from soev_search.analysis import DanishAnalyzer, Vocabulary
 from soev_search.document import Document
 from soev_search.errors import IndexUnavailable
+from soev_search.filters import FILTERS
 from soev_search.store import REBUILD_HINT
 
 VOCABULARY_FILE = "vocabulary.txt"
-# The facet fields (FACETS plus source): one value per document, stored as sortable columns.
-FACET_FIELDS = ("municipality", "year", "doctype", "language", "source")
-TEXT_FIELDS = ("title", "text", "sections")
 
 
 class WhooshDanishAnalyzer(Analyzer):
@@ -69,37 +67,31 @@ class WhooshDanishAnalyzer(Analyzer):
 
 def make_schema(vocabulary: Vocabulary, vocabulary_file: Path | None = None) -> fields.Schema:
     danish = WhooshDanishAnalyzer(vocabulary, vocabulary_file)
-    facets = {name: fields.ID(sortable=True) for name in FACET_FIELDS}
+    # A single-valued filter is a sortable column (facet counts); a multi-valued one keywords.
+    filters = {f.name: fields.KEYWORD(commas=True, scorable=False) if f.multi_valued
+               else fields.ID(sortable=True) for f in FILTERS}
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         title=fields.TEXT(analyzer=danish, phrase=True, stored=True),
         text=fields.TEXT(analyzer=danish, phrase=True),
         sections=fields.TEXT(analyzer=danish, phrase=True),
         date=fields.ID(sortable=True),
-        mentions=fields.KEYWORD(commas=True, scorable=False),
         document=fields.STORED,
-        **facets,
+        **filters,
     )
 
 
 def document_fields(doc: Document) -> dict:
-    """The values one Document gives the index (absent facets are left out, not empty)."""
+    """The values one Document gives the index (absent filter values are left out)."""
     values = {
         "id": doc.id,
         "title": doc.title,
         "text": doc.text,
         "sections": "\n".join(f"{s.question}\n{s.answer}" for s in doc.sections),
         "date": doc.date or "",
-        "mentions": ",".join(doc.municipalities_mentioned),
         "document": pack_document(doc),
-        "doctype": doc.doctype,
-        "language": doc.language,
-        "source": doc.source,
+        **{f.name: ",".join(f.read(doc)) for f in FILTERS},
     }
-    if doc.municipality:
-        values["municipality"] = doc.municipality
-    if doc.year is not None:
-        values["year"] = str(doc.year)
     return {name: value for name, value in values.items() if value != ""}
 
 

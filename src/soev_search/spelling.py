@@ -18,6 +18,8 @@ from pathlib import Path
 from whoosh.automata.fsa import find_all_matches
 from whoosh.automata.lev import levenshtein_automaton
 
+from soev_search.analysis import normalize
+
 SPELLING_FILE = "spelling.tsv"
 # Letters only, at least three: digits and short words make poor suggestions.
 _SURFACE_WORD = re.compile(r"[^\W\d_]{3,}")
@@ -91,3 +93,20 @@ class SpellingWords:
             if word and count.isdigit():
                 frequencies[word] = int(count)
         return cls(frequencies)
+
+
+class Completions:
+    """Typeahead: the words of a build starting with a folded prefix, most frequent first."""
+
+    def __init__(self, spelling: SpellingWords) -> None:
+        self._words = sorted((normalize(word), word, frequency)
+                             for word, frequency in spelling.items())
+
+    def complete(self, folded_prefix: str, limit: int) -> list[str]:
+        low = bisect.bisect_left(self._words, (folded_prefix,))
+        found = []
+        for folded, surface, frequency in self._words[low:]:
+            if not folded.startswith(folded_prefix):
+                break
+            found.append((-frequency, surface))
+        return [surface for _, surface in sorted(found)[:limit]]

@@ -136,7 +136,10 @@ def _from_text(raw: bytes, repeated: RepeatedLines | None) -> Extracted:
 
 
 def _from_html(raw: bytes, repeated: RepeatedLines | None) -> Extracted:
-    page = extract_html(raw)
+    try:
+        page = extract_html(raw)
+    except NotText as exc:  # e.g. NUL bytes after the first kilobyte
+        raise Unreadable(str(exc)) from exc
     text = page.text
     if len(text) < MIN_HTML_CHARS:
         text = _trafilatura_if_longer(raw, text)

@@ -11,7 +11,7 @@ import itertools
 import json
 from pathlib import Path
 
-from soev_search.config import resolve_paths
+from soev_search import settings
 from soev_search.document import Document
 from soev_search.ingest.repeated import RepeatedLines, learn_repeated_lines
 
@@ -21,7 +21,7 @@ _PREVIEW_CHARS = 600
 
 def corpus_of(path: Path) -> Path | None:
     """The configured corpus folder when `path` lies inside it."""
-    corpus = resolve_paths().corpus
+    corpus = settings.current().corpus
     try:
         path.resolve().relative_to(corpus.resolve())
     except (ValueError, OSError):

@@ -19,11 +19,12 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from soev_search import settings
 from soev_search.analysis import DanishAnalyzer, Vocabulary, normalize
 from soev_search.document import Document
 from soev_search.errors import IndexUnavailable
-from soev_search.highlight import Highlighter
-from soev_search.municipalities import municipality_names
+from soev_search.filters import COLUMN_FILTERS, FACETS, KEYWORD_FILTERS
+from soev_search.highlight import Highlighter, highlighter_for
 from soev_search.postgres import layout
 from soev_search.postgres.database import REBUILD_HINT, Router
 from soev_search.postgres.terms import (
@@ -33,15 +34,21 @@ from soev_search.postgres.terms import (
     quote,
     text_query,
 )
-from soev_search.query import And, Field, Node, Not, Or, Phrase, Prefix, Word, parse
-from soev_search.results import FACETS, FacetValue, Hit, SearchRequest, SearchResult
-from soev_search.search import (
-    MAX_PER_PAGE,
+from soev_search.query import (
     NOTICE_ONLY_COMMON_WORDS,
-    _facet_values,
-    _has_scoring,
-    _positive_leaves,
+    And,
+    Field,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    Word,
+    has_scoring,
+    parse,
+    positive_leaves,
 )
+from soev_search.results import FacetValue, Hit, SearchRequest, SearchResult, facet_values
 from soev_search.spelling import SpellingWords
 
 # ts_rank_cd's weights for D, C (text), B (sections), A (title): a title match counts three
@@ -49,7 +56,6 @@ from soev_search.spelling import SpellingWords
 RANK_WEIGHTS = "{0.1, 0.333, 0.333, 1.0}"
 # Divide the rank by 1 + log(document length): long speeches do not win by length alone.
 RANK_NORMALIZATION = 1
-FACET_COLUMNS = layout.FACET_COLUMNS
 
 
 class PostgresSearchEngine:
@@ -80,7 +86,7 @@ class PostgresSearchEngine:
     def facets(self) -> dict[str, list[FacetValue]]:
         def work(conn: psycopg.Connection) -> dict[str, list[FacetValue]]:
             counts = _Search(self._state(conn), conn, SearchRequest()).counts
-            return {name: _facet_values(name, counts[name], ()) for name in FACETS}
+            return {name: facet_values(name, counts[name], ()) for name in FACETS}
         return self.router.read(work)
 
     def complete(self, prefix: str, limit: int = 8) -> list[str]:
@@ -102,7 +108,7 @@ class PostgresSearchEngine:
 
     def mark(self, text: str, query: str) -> str:
         state = self.router.read(self._state)
-        return highlighter(state.analyzer, parse(query).tree).mark(text)
+        return highlighter_for(state.analyzer, parse(query).tree).mark(text)
 
     def stats(self) -> dict[str, Any]:
         def work(conn: psycopg.Connection) -> dict[str, Any]:
@@ -115,8 +121,8 @@ class PostgresSearchEngine:
             info = state.info
             return {
                 "documents": run.total,
-                "facets": {name: [fv.__dict__ for fv in _facet_values(name, run.counts[name], ())]
-                           for name in FACET_COLUMNS},
+                "facets": {name: [fv.__dict__ for fv in facet_values(name, run.counts[name], ())]
+                           for name in COLUMN_FILTERS},
                 "size_bytes": int(size),
                 "built_at": info.get("built_at"),
                 "updated_at": info.get("updated_at"),
@@ -174,9 +180,13 @@ class _BuildState:
         info = dict(conn.execute(sql.SQL("SELECT key, value FROM {}").format(
             layout.table(build, "info"))).fetchall())
         canonical = {}
-        for name in FACET_COLUMNS:
+        docs = layout.table(build, "docs")
+        for name in (*COLUMN_FILTERS, *KEYWORD_FILTERS):
+            column = sql.Identifier(name)
+            if name in KEYWORD_FILTERS:
+                column = sql.SQL("unnest({})").format(column)
             values = conn.execute(sql.SQL("SELECT DISTINCT {} FROM {}").format(
-                sql.Identifier(name), layout.table(build, "docs"))).fetchall()
+                column, docs)).fetchall()
             canonical[name] = {normalize(value): value for (value,) in values if value}
         return cls(build, analyzer, info, canonical)
 
@@ -263,15 +273,14 @@ class _Compiler:
             if node.value.endswith("*") and not node.phrase:
                 return _words(prefix_query(node.value.rstrip("*"), weights))
             return _words(text_query(self.analyzer, node.value, weights))
-        if node.name == "mentions":
-            names = {normalize(n): n for n in municipality_names()}
-            name = names.get(normalize(node.value), node.value)
-            return _Part(sql.SQL("(mentions @> {})").format(sql.Literal([name])))
         if node.name == "id":
             return _Part(sql.SQL("(id = {})").format(sql.Literal(node.value)))
         value = self.state.resolve(node.name, node.value)
-        if value is None:
+        if value is None:  # no document has it
             return _FALSE
+        if node.name in KEYWORD_FILTERS:
+            return _Part(sql.SQL("({} @> {})").format(sql.Identifier(node.name),
+                                                      sql.Literal([value])))
         return _Part(sql.SQL("({} = {})").format(sql.Identifier(node.name), sql.Literal(value)))
 
 
@@ -302,17 +311,20 @@ class _Search:
         self.counts, self.total = self._count()
 
     def _where(self) -> sql.Composable:
+        """The query and the multi-valued filters (mentions), which filter like the query
+        (they have no counted column)."""
         conditions: list[sql.Composable] = [self.part.where] if self.part else []
-        if self.request.mentions:
-            names = {normalize(n): n for n in municipality_names()}
-            wanted = [names.get(normalize(m), m) for m in self.request.mentions]
-            conditions.append(sql.SQL("(mentions && {}::text[])").format(sql.Literal(wanted)))
+        for name in KEYWORD_FILTERS:
+            if values := getattr(self.request, name):
+                wanted = sorted({self.state.resolve(name, str(v)) or str(v) for v in values})
+                conditions.append(sql.SQL("({} && {}::text[])").format(
+                    sql.Identifier(name), sql.Literal(wanted)))
         return sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("true")
 
     def _filters(self) -> list[tuple[str, set[str]]]:
-        """The active facet filters with the stored values they mean."""
+        """The active single-valued filters with the stored values they mean."""
         active = []
-        for name in FACET_COLUMNS:
+        for name in COLUMN_FILTERS:
             values = getattr(self.request, name)
             if values:
                 allowed = {self.state.resolve(name, str(v)) for v in values} - {None}
@@ -322,18 +334,18 @@ class _Search:
     def _count(self) -> tuple[dict[str, Counter[str]], int]:
         """Facet counts under all filters but the facet's own, from the matching set's
         groups of facet values; and the number of documents passing every filter."""
-        columns = sql.SQL(", ").join(map(sql.Identifier, FACET_COLUMNS))
+        columns = sql.SQL(", ").join(map(sql.Identifier, COLUMN_FILTERS))
         groups = self.conn.execute(sql.SQL(
             "SELECT {columns}, count(*) FROM {docs} WHERE {where} GROUP BY {columns}").format(
             columns=columns, docs=self.state.docs, where=self.where)).fetchall()
-        counts: dict[str, Counter[str]] = {name: Counter() for name in FACET_COLUMNS}
+        counts: dict[str, Counter[str]] = {name: Counter() for name in COLUMN_FILTERS}
         total = 0
         for *values, count in groups:
-            row = dict(zip(FACET_COLUMNS, values, strict=True))
+            row = dict(zip(COLUMN_FILTERS, values, strict=True))
             failed = [name for name, allowed in self.filters if row[name] not in allowed]
             if not failed:
                 total += count
-                for name in FACET_COLUMNS:
+                for name in COLUMN_FILTERS:
                     counts[name][row[name]] += count
             elif len(failed) == 1:
                 counts[failed[0]][row[failed[0]]] += count
@@ -348,7 +360,7 @@ class _Search:
             conditions.append(sql.SQL("{} = ANY({})").format(
                 sql.Identifier(name), sql.Literal(sorted(allowed))))
         relevance = (self.part is not None and self.part.rank is not None
-                     and self.request.sort != "date" and _has_scoring(self.tree))
+                     and self.request.sort != "date" and has_scoring(self.tree))
         if relevance:
             score = sql.SQL("ts_rank_cd({}::float4[], tsv, {}::tsquery, {})").format(
                 sql.Literal(RANK_WEIGHTS), sql.Literal(self.part.rank),
@@ -365,9 +377,9 @@ class _Search:
         return [(doc, float(score)) for doc, score in self.conn.execute(query)]
 
     def result(self) -> SearchResult:
-        per_page = max(1, min(self.request.per_page, MAX_PER_PAGE))
+        per_page = max(1, min(self.request.per_page, settings.current().max_per_page))
         page = max(1, self.request.page)
-        marker = highlighter(self.state.analyzer, self.tree)
+        marker = highlighter_for(self.state.analyzer, self.tree)
         hits = [self._hit(Document.from_dict(doc), score, marker)
                 for doc, score in self.ordered(per_page, (page - 1) * per_page)]
         return SearchResult(
@@ -376,7 +388,7 @@ class _Search:
             page=page,
             per_page=per_page,
             hits=hits,
-            facets={name: _facet_values(name, self.counts[name], self._active(name))
+            facets={name: facet_values(name, self.counts[name], self._active(name))
                     for name in FACETS},
             suggestion=_Suggester(self.state, self.conn).suggest(self.request.query, self.tree),
             notice=self.notice,
@@ -402,7 +414,7 @@ class _Suggester:
     def suggest(self, raw: str, tree: Node | None) -> str | None:
         suggestion = raw
         changed = False
-        for node in _positive_leaves(tree):
+        for node in positive_leaves(tree):
             if not isinstance(node, Word) or self._known([node.text]):
                 continue
             correction = self._closest(node.text)
@@ -433,21 +445,6 @@ class _Suggester:
             if candidates:
                 return max(candidates, key=lambda c: (spelling.frequency(c), c))
         return None
-
-
-def highlighter(analyzer: DanishAnalyzer, tree: Node | None) -> Highlighter:
-    """Marks the words the query's positive leaves match (as the Whoosh engine does)."""
-    terms: set[str] = set()
-    prefixes: set[str] = set()
-    for node in _positive_leaves(tree):
-        if isinstance(node, Prefix) or (isinstance(node, Field) and node.value.endswith("*")):
-            prefixes.add(normalize((node.text if isinstance(node, Prefix)
-                                    else node.value).rstrip("*")))
-        elif isinstance(node, Word | Phrase) or (
-                isinstance(node, Field) and node.name in FIELD_WEIGHTS):
-            terms.update(analyzer.terms(node.value if isinstance(node, Field) else node.text,
-                                        index=False))
-    return Highlighter(analyzer, terms, prefixes)
 
 
 def _like_prefix(text: str) -> str:

@@ -18,11 +18,12 @@ from datetime import UTC, datetime
 import psycopg
 from psycopg import sql
 
+from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS
+
 LIVE = "soev.live"
 BUILD_PREFIX = "soev_b_"
 # pg_advisory_lock key held by a running rebuild or update ("soev" in ASCII).
 WRITER_LOCK_KEY = 0x736F6576
-FACET_COLUMNS = ("municipality", "year", "doctype", "language", "source")
 
 _BUILD_NAME = re.compile(rf"{BUILD_PREFIX}[0-9a-z_]+")
 
@@ -40,13 +41,8 @@ BUILD_TABLES = """
 CREATE TABLE {schema}.docs (
     seq bigint GENERATED ALWAYS AS IDENTITY,
     id text NOT NULL,
-    municipality text NOT NULL,
-    year text NOT NULL,
-    doctype text NOT NULL,
-    language text NOT NULL,
-    source text NOT NULL,
+    {filter_columns},
     date text COLLATE "C" NOT NULL,
-    mentions text[] NOT NULL,
     document jsonb NOT NULL,
     tsv tsvector NOT NULL
 );
@@ -64,7 +60,7 @@ CREATE TABLE {schema}.info (key text PRIMARY KEY, value jsonb);
 BUILD_INDEXES = """
 ALTER TABLE {schema}.docs ADD PRIMARY KEY (id);
 CREATE INDEX ON {schema}.docs USING gin (tsv);
-CREATE INDEX ON {schema}.docs USING gin (mentions);
+{keyword_indexes}
 CREATE INDEX ON {schema}.spelling (folded text_pattern_ops);
 ANALYZE {schema}.docs;
 ANALYZE {schema}.spelling;
@@ -83,7 +79,14 @@ def identifier(build: str) -> sql.Identifier:
 
 
 def statements(template: str, build: str) -> list[sql.Composed]:
-    """The template's statements with the build's schema filled in."""
+    """The template's statements with the build's schema and the filters' columns (one per
+    declared filter: text for a single value, text[] for several) filled in."""
+    columns = [f"{name} text NOT NULL" for name in COLUMN_FILTERS]
+    columns += [f"{name} text[] NOT NULL" for name in KEYWORD_FILTERS]
+    indexes = "".join(f"CREATE INDEX ON {{schema}}.docs USING gin ({name});"
+                      for name in KEYWORD_FILTERS)
+    template = template.format(schema="{schema}", filter_columns=",\n    ".join(columns),
+                               keyword_indexes=indexes)
     return [sql.SQL(part.strip()).format(schema=identifier(build))
             for part in template.split(";") if part.strip()]
 

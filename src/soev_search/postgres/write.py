@@ -28,9 +28,11 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from soev_search import settings
 from soev_search.analysis import DanishAnalyzer, Vocabulary, normalize, part_counts, raw_words
 from soev_search.document import Document, Skipped
 from soev_search.errors import SoevError
+from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS, filter_named
 from soev_search.index import (
     BuildReport,
     Ingested,
@@ -47,13 +49,15 @@ from soev_search.postgres.database import REBUILD_HINT, Router
 from soev_search.postgres.terms import tsvector
 from soev_search.spelling import SpellingWords, surface_words
 
-DOC_COLUMNS = ("id", "municipality", "year", "doctype", "language", "source", "date",
-               "mentions", "document", "tsv")
+DOC_COLUMNS = ("id", *COLUMN_FILTERS, *KEYWORD_FILTERS, "date", "document", "tsv")
 
 
-def rebuild(corpus_dir: Path, router: Router, progress: Progress | None = None) -> BuildReport:
-    """Build the whole corpus into a new schema and make it live."""
+def rebuild(corpus_dir: Path, router: Router, progress: Progress | None = None,
+            workers: int | None = None) -> BuildReport:
+    """Build the whole corpus into a new schema and make it live; `workers` processes (default:
+    the `workers` setting) read the files."""
     started = time.perf_counter()
+    workers = workers or settings.current().workers
     corpus_dir = Path(corpus_dir)
     require_corpus(corpus_dir)
     with router.write() as conn, _writer_lock(conn):
@@ -63,7 +67,7 @@ def rebuild(corpus_dir: Path, router: Router, progress: Progress | None = None) 
         skipped: list[Skipped] = []
 
         def documents() -> Iterator[Document]:
-            for item in ingest_all(paths, corpus_dir, repeated, progress, "ingest"):
+            for item in ingest_all(paths, corpus_dir, repeated, progress, "ingest", workers):
                 manifest[item.rel] = item.manifest_entry()
                 if isinstance(item.result, Skipped):
                     skipped.append(item.result)
@@ -143,9 +147,11 @@ def _publish(conn: psycopg.Connection, build: str,
         layout.drop_build(conn, current[1])
 
 
-def update(corpus_dir: Path, router: Router, progress: Progress | None = None) -> UpdateReport:
+def update(corpus_dir: Path, router: Router, progress: Progress | None = None,
+           workers: int | None = None) -> UpdateReport:
     """Apply added, changed and removed corpus files to the live build in one transaction."""
     started = time.perf_counter()
+    workers = workers or settings.current().workers
     corpus_dir = Path(corpus_dir)
     require_corpus(corpus_dir)
     with router.write() as conn, _writer_lock(conn):
@@ -160,7 +166,8 @@ def update(corpus_dir: Path, router: Router, progress: Progress | None = None) -
             return report
         info = _read_info(conn, build)
         repeated = pickle.loads(bytes.fromhex(info["repeated"])) if info.get("repeated") else None
-        items = list(ingest_all(changes.modified, corpus_dir, repeated, progress, "update"))
+        items = list(ingest_all(changes.modified, corpus_dir, repeated, progress, "update",
+                                workers))
         vocabulary = Vocabulary(stem for (stem,) in conn.execute(
             sql.SQL("SELECT stem FROM {}").format(layout.table(build, "vocabulary"))))
         with conn.transaction():
@@ -245,9 +252,11 @@ def _copy_documents(conn: psycopg.Connection, build: str, analyzer: DanishAnalyz
 
 
 def _row(analyzer: DanishAnalyzer, doc: Document) -> tuple:
-    return (doc.id, doc.municipality or "", "" if doc.year is None else str(doc.year),
-            doc.doctype, doc.language, doc.source, doc.date or "",
-            list(doc.municipalities_mentioned),
+    """The values of DOC_COLUMNS: each filter's values as its declaration reads them ("" for
+    a missing single value, as the Whoosh columns hold it)."""
+    columns = [next(iter(filter_named(name).read(doc)), "") for name in COLUMN_FILTERS]
+    keywords = [list(filter_named(name).read(doc)) for name in KEYWORD_FILTERS]
+    return (doc.id, *columns, *keywords, doc.date or "",
             json.dumps(doc.to_dict(), ensure_ascii=False), tsvector(analyzer, doc))
 
 

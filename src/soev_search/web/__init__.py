@@ -1,6 +1,6 @@
 """The web service: search pages, JSON API, embed widget and feeds over one SearchEngine.
 
-`flask --app soev_search.web run` uses `create_app()` with the paths from `resolve_paths()`.
+`flask --app soev_search.web run` uses `create_app()` with the paths from the settings.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 
 from flask import Flask
 
+from soev_search import settings
 from soev_search.backend import Backend
-from soev_search.config import resolve_paths
 from soev_search.web import (
     api,
     compare,
@@ -30,9 +30,9 @@ from soev_search.web.context import ServiceContext
 def create_app(index_dir: str | os.PathLike | None = None,
                corpus_dir: str | os.PathLike | None = None,
                config: dict[str, Any] | None = None, backend: Backend | None = None) -> Flask:
-    """An app serving the index in `index_dir` (or the database `backend` names, by default
-    from the environment); `corpus_dir` holds the originals to download."""
-    paths = resolve_paths(corpus_dir, index_dir)
+    """An app serving the index in `index_dir`, or the database `backend` names (by default
+    the one the settings name); `corpus_dir` holds the originals to download."""
+    paths = settings.load(corpus=corpus_dir, index=index_dir)
     app = Flask(__name__)
     app.config.update(JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=64 * 1024)
     app.json.ensure_ascii = False
@@ -40,7 +40,7 @@ def create_app(index_dir: str | os.PathLike | None = None,
     if config:
         app.config.update(config)
     app.extensions["soev_search"] = ServiceContext(
-        engine=(backend or Backend.resolve()).engine(Path(paths.index)),
+        engine=(backend or Backend.from_settings(paths)).engine(Path(paths.index)),
         corpus_dir=Path(paths.corpus),
         index_dir=Path(paths.index),
     )

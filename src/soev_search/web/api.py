@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, request
 
+from soev_search import settings
 from soev_search.web.context import engine
 from soev_search.web.openapi import openapi_spec
-from soev_search.web.params import (
-    MAX_QUERY_CHARS,
-    ParamError,
-    bounded_int,
-    parse_search_request,
-)
+from soev_search.web.params import bounded_int, parse_query, parse_search_request
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -41,7 +37,7 @@ def search() -> Response:
 
 @bp.get("/documents/<doc_id>")
 def document(doc_id: str) -> Response:
-    doc = engine().document(doc_id) if len(doc_id) <= 200 else None
+    doc = engine().document(doc_id) if len(doc_id) <= settings.current().max_id_chars else None
     if doc is None:
         abort(404)
     return jsonify(doc.to_dict())
@@ -57,9 +53,7 @@ def facets() -> Response:
 
 @bp.get("/complete")
 def complete() -> Response:
-    query = (request.args.get("q") or "").strip()
-    if len(query) > MAX_QUERY_CHARS:
-        raise ParamError(f"Søgningen er for lang: højst {MAX_QUERY_CHARS} tegn.")
+    query = parse_query(request.args)
     limit = bounded_int(request.args, "limit", DEFAULT_COMPLETIONS, 1, MAX_COMPLETIONS)
     # The engine completes the last word and keeps the words before it.
     return jsonify({"query": query, "suggestions": engine().complete(query, limit=limit)})

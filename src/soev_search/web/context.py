@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 from flask import current_app
 
 if TYPE_CHECKING:
-    from soev_search.search import SearchEngine
+    from soev_search.search import SearchBackend
 
 
 @dataclass(frozen=True)
 class ServiceContext:
-    engine: SearchEngine
+    engine: SearchBackend
     corpus_dir: Path
     index_dir: Path
 
@@ -23,5 +23,5 @@ def service() -> ServiceContext:
     return current_app.extensions["soev_search"]
 
 
-def engine() -> SearchEngine:
+def engine() -> SearchBackend:
     return service().engine

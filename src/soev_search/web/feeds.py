@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, render_template, request, url_for
 
+from soev_search import settings
 from soev_search.results import Hit
 from soev_search.web.context import engine
 from soev_search.web.params import parse_search_request
@@ -18,7 +19,6 @@ from soev_search.web.params import parse_search_request
 bp = Blueprint("feeds", __name__)
 
 FEED_ENTRIES = 20
-MAX_EXPORT_ROWS = 2000
 CSV_COLUMNS = ("id", "title", "municipality", "year", "date", "doctype", "language", "url")
 # Cells starting with these are formulas to Excel and LibreOffice (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -52,7 +52,7 @@ def export_csv() -> Response:
     writer.writerow(CSV_COLUMNS)
     # documents() gives every match in result order without building snippets, several times
     # faster than paging through search() (measured: 0.1 s against 0.7 s per 100 hits).
-    for doc in engine().documents(search_request)[:MAX_EXPORT_ROWS]:
+    for doc in engine().documents(search_request)[:settings.current().max_export_rows]:
         url = url_for("pages.document", doc_id=doc.id, _external=True)
         row = (doc.id, doc.title, doc.municipality, doc.year, doc.date, doc.doctype,
                doc.language, url)

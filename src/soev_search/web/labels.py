@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-FACET_LABELS = {
-    "municipality": "Kommune",
-    "year": "År",
-    "doctype": "Dokumenttype",
-    "language": "Sprog",
-    "mentions": "Nævner kommunen",
-}
+from soev_search.filters import FILTERS
+
+FACET_LABELS = {f.name: f.label for f in FILTERS}
 
 DOCTYPE_LABELS = {
     "artikel": "Artikel",
@@ -61,6 +57,8 @@ def facet_value_label(facet: str, value: object) -> str:
         return DOCTYPE_LABELS.get(text, text)
     if facet == "language":
         return LANGUAGE_LABELS.get(text, text)
+    if facet == "source":
+        return SOURCE_LABELS.get(text, text)
     return text
 
 

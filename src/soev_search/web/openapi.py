@@ -8,16 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from soev_search import settings
 from soev_search.document import DOCTYPES, FIGURE_KEYS
-from soev_search.results import FACETS
-from soev_search.web.params import (
-    DEFAULT_PER_PAGE,
-    MAX_PAGE,
-    MAX_PER_PAGE,
-    MAX_QUERY_CHARS,
-    SORT_ORDERS,
-    YEAR_RANGE,
-)
+from soev_search.filters import FACETS, FILTERS
+from soev_search.results import DEFAULT_PER_PAGE
+from soev_search.web.params import SORT_ORDERS
 
 
 def _array(items: dict[str, Any]) -> dict[str, Any]:
@@ -33,26 +28,24 @@ def _multi(name: str, items: dict[str, Any], description: str) -> dict[str, Any]
             "description": description, "schema": _array(items)}
 
 
-SEARCH_PARAMETERS: list[dict[str, Any]] = [
-    {"name": "q", "in": "query", "required": False,
-     "description": "Query: words (all must match), \"phrases\", OR, NOT or -word, field:value, "
-                    "prefix*. Empty: all documents, newest first.",
-     "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
-    _multi("municipality", {"type": "string"}, "Only documents of these municipalities (OR)."),
-    _multi("year", {"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1]},
-           "Only documents from these years (OR)."),
-    _multi("doctype", {"type": "string", "enum": list(DOCTYPES)}, "Only these document types."),
-    _multi("language", {"type": "string", "pattern": "^[a-z]{2,3}$"},
-           "Only documents in these languages (ISO 639-1 codes, e.g. da)."),
-    _multi("mentions", {"type": "string"}, "Only documents whose text names these municipalities."),
-    {"name": "sort", "in": "query", "required": False,
-     "schema": {"type": "string", "enum": list(SORT_ORDERS), "default": "relevance"}},
-    {"name": "page", "in": "query", "required": False,
-     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
-    {"name": "per_page", "in": "query", "required": False,
-     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
-                "default": DEFAULT_PER_PAGE}},
-]
+def search_parameters() -> list[dict[str, Any]]:
+    """The search URL's parameters, bounded by the current settings."""
+    limits = settings.current()
+    return [
+        {"name": "q", "in": "query", "required": False,
+         "description": "Query: words (all must match), \"phrases\", OR, NOT or -word, "
+                        "field:value, prefix*. Empty: all documents, newest first.",
+         "schema": {"type": "string", "maxLength": limits.max_query_chars}},
+        *[_multi(f.name, f.openapi, f"{f.description} Repeat for several (OR).")
+          for f in FILTERS],
+        {"name": "sort", "in": "query", "required": False,
+         "schema": {"type": "string", "enum": list(SORT_ORDERS), "default": "relevance"}},
+        {"name": "page", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 1, "maximum": limits.max_page, "default": 1}},
+        {"name": "per_page", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 1, "maximum": limits.max_per_page,
+                    "default": DEFAULT_PER_PAGE}},
+    ]
 
 ERROR_RESPONSES = {
     "400": {"description": "A parameter has a wrong type or value.",
@@ -135,62 +128,65 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-PATHS: dict[str, Any] = {
-    "/api/search": {"get": {
-        "summary": "Search the documents", "operationId": "search",
-        "parameters": SEARCH_PARAMETERS,
-        "responses": {"200": _json(_ref("SearchResult")), **ERROR_RESPONSES},
-    }},
-    "/api/documents/{doc_id}": {"get": {
-        "summary": "One document with its text and metadata", "operationId": "getDocument",
-        "parameters": [{"name": "doc_id", "in": "path", "required": True,
-                        "schema": {"type": "string"}}],
-        "responses": {"200": _json(_ref("Document")),
-                      "404": _json(_ref("Error"), "No document has this id."),
-                      "503": ERROR_RESPONSES["503"]},
-    }},
-    "/api/facets": {"get": {
-        "summary": "Facet value counts over all documents", "operationId": "facets",
-        "responses": {"200": _json(_ref("Facets")), "503": ERROR_RESPONSES["503"]},
-    }},
-    "/api/complete": {"get": {
-        "summary": "Completions of a partly typed query (the last word completed)",
-        "operationId": "complete",
-        "parameters": [
-            {"name": "q", "in": "query", "required": False,
-             "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
-            {"name": "limit", "in": "query", "required": False,
-             "schema": {"type": "integer", "minimum": 1, "maximum": 10, "default": 8}},
-        ],
-        "responses": {"200": _json({"type": "object", "properties": {
-            "query": {"type": "string"}, "suggestions": _array({"type": "string"})}}),
-            **ERROR_RESPONSES},
-    }},
-    "/api/openapi.json": {"get": {
-        "summary": "This description", "operationId": "openapi",
-        "responses": {"200": _json({"type": "object"})},
-    }},
-    "/healthz": {"get": {
-        "summary": "Whether the index opens, and how many documents it holds",
-        "operationId": "health",
-        "responses": {
-            "200": _json({"type": "object", "properties": {
-                "status": {"type": "string"}, "documents": {"type": "integer"}}}),
-            "503": ERROR_RESPONSES["503"],
-        },
-    }},
-    "/feed": {"get": {
-        "summary": "Atom feed of a search, newest first", "operationId": "feed",
-        "parameters": [p for p in SEARCH_PARAMETERS if p["name"] not in ("sort", "page")],
-        "responses": {"200": {"description": "Atom feed",
-                              "content": {"application/atom+xml": {}}}},
-    }},
-    "/export.csv": {"get": {
-        "summary": "All hits of a search as CSV (UTF-8 with BOM)", "operationId": "exportCsv",
-        "parameters": [p for p in SEARCH_PARAMETERS if p["name"] not in ("page", "per_page")],
-        "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}}},
-    }},
-}
+def _paths() -> dict[str, Any]:
+    parameters = search_parameters()
+    limits = settings.current()
+    return {
+        "/api/search": {"get": {
+            "summary": "Search the documents", "operationId": "search",
+            "parameters": parameters,
+            "responses": {"200": _json(_ref("SearchResult")), **ERROR_RESPONSES},
+        }},
+        "/api/documents/{doc_id}": {"get": {
+            "summary": "One document with its text and metadata", "operationId": "getDocument",
+            "parameters": [{"name": "doc_id", "in": "path", "required": True,
+                            "schema": {"type": "string"}}],
+            "responses": {"200": _json(_ref("Document")),
+                          "404": _json(_ref("Error"), "No document has this id."),
+                          "503": ERROR_RESPONSES["503"]},
+        }},
+        "/api/facets": {"get": {
+            "summary": "Facet value counts over all documents", "operationId": "facets",
+            "responses": {"200": _json(_ref("Facets")), "503": ERROR_RESPONSES["503"]},
+        }},
+        "/api/complete": {"get": {
+            "summary": "Completions of a partly typed query (the last word completed)",
+            "operationId": "complete",
+            "parameters": [
+                {"name": "q", "in": "query", "required": False,
+                 "schema": {"type": "string", "maxLength": limits.max_query_chars}},
+                {"name": "limit", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 1, "maximum": 10, "default": 8}},
+            ],
+            "responses": {"200": _json({"type": "object", "properties": {
+                "query": {"type": "string"}, "suggestions": _array({"type": "string"})}}),
+                **ERROR_RESPONSES},
+        }},
+        "/api/openapi.json": {"get": {
+            "summary": "This description", "operationId": "openapi",
+            "responses": {"200": _json({"type": "object"})},
+        }},
+        "/healthz": {"get": {
+            "summary": "Whether the index opens, and how many documents it holds",
+            "operationId": "health",
+            "responses": {
+                "200": _json({"type": "object", "properties": {
+                    "status": {"type": "string"}, "documents": {"type": "integer"}}}),
+                "503": ERROR_RESPONSES["503"],
+            },
+        }},
+        "/feed": {"get": {
+            "summary": "Atom feed of a search, newest first", "operationId": "feed",
+            "parameters": [p for p in parameters if p["name"] not in ("sort", "page")],
+            "responses": {"200": {"description": "Atom feed",
+                                  "content": {"application/atom+xml": {}}}},
+        }},
+        "/export.csv": {"get": {
+            "summary": "All hits of a search as CSV (UTF-8 with BOM)", "operationId": "exportCsv",
+            "parameters": [p for p in parameters if p["name"] not in ("page", "per_page")],
+            "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}}},
+        }},
+    }
 
 
 def openapi_spec() -> dict[str, Any]:
@@ -203,6 +199,6 @@ def openapi_spec() -> dict[str, Any]:
                            "Read-only; CORS is open to every origin.",
         },
         "servers": [{"url": "/"}],
-        "paths": PATHS,
+        "paths": _paths(),
         "components": {"schemas": SCHEMAS},
     }

@@ -17,14 +17,14 @@ from flask import (
 )
 from markupsafe import Markup, escape
 
+from soev_search import settings
 from soev_search.document import Document
 from soev_search.results import SearchRequest
 from soev_search.web.context import engine, service
-from soev_search.web.params import MAX_PAGE, MAX_QUERY_CHARS, parse_search_request
+from soev_search.web.params import parse_search_request
 
 bp = Blueprint("pages", __name__)
 
-MAX_ID_CHARS = 200
 EXAMPLE_SEARCHES = (
     "socialøkonomi",
     "strategi",
@@ -40,7 +40,8 @@ TEXT_SUFFIXES = {".txt", ".text", ".html", ".htm", ".md", ".csv"}
 def search() -> str:
     search_request = parse_search_request(request.args)
     result = engine().search(search_request)
-    last_page = min(MAX_PAGE, max(1, math.ceil(result.total / search_request.per_page)))
+    pages = math.ceil(result.total / search_request.per_page)
+    last_page = min(settings.current().max_page, max(1, pages))
     return render_template(
         "search.html",
         req=search_request,
@@ -55,7 +56,7 @@ def search() -> str:
 @bp.get("/documents/<doc_id>")
 def document(doc_id: str) -> str:
     doc = _find_document(doc_id)
-    query = (request.args.get("q") or "").strip()[:MAX_QUERY_CHARS]
+    query = (request.args.get("q") or "").strip()[:settings.current().max_query_chars]
     return render_template(
         "document.html",
         doc=doc,
@@ -127,7 +128,7 @@ def _with_breaks(html: str) -> Markup:
 
 
 def _find_document(doc_id: str) -> Document:
-    if len(doc_id) > MAX_ID_CHARS:
+    if len(doc_id) > settings.current().max_id_chars:
         abort(404)
     doc = engine().document(doc_id)
     if doc is None:
@@ -168,8 +169,7 @@ def _charset_of(path: Path) -> str | None:
 
 def _is_landing(search_request: SearchRequest) -> bool:
     """No words and no filters: the front page, browsing everything."""
-    r = search_request
-    return not (r.query or r.municipality or r.year or r.doctype or r.language or r.mentions)
+    return not (search_request.query or search_request.filter_values())
 
 
 def _page_window(page: int, last_page: int, width: int = 2) -> list[int | None]:

@@ -7,29 +7,19 @@ unselected <select> sends them) count as absent.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from soev_search.document import DOCTYPES
-from soev_search.results import SearchRequest
+from soev_search import settings
+from soev_search.filters import FILTER_NAMES, FILTERS, Filter, FilterValueError
+from soev_search.results import DEFAULT_PER_PAGE, SearchRequest
 
-MAX_QUERY_CHARS = 500
-MAX_VALUE_CHARS = 100
-MAX_VALUES_PER_FILTER = 20
-MAX_PAGE = 1000
-MAX_PER_PAGE = 100
-DEFAULT_PER_PAGE = 10
-YEAR_RANGE = (1900, 2100)
 SORT_ORDERS = ("relevance", "date")
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 # Every parameter a search URL may carry, in the order the OpenAPI description lists them.
-SEARCH_PARAMS = ("q", "municipality", "year", "doctype", "language", "mentions", "sort", "page",
-                 "per_page")
+SEARCH_PARAMS = ("q", *FILTER_NAMES, "sort", "page", "per_page")
 
 
 class ParamError(ValueError):
@@ -37,21 +27,25 @@ class ParamError(ValueError):
 
 
 def parse_search_request(args: MultiDict[str, str], default_per_page: int = DEFAULT_PER_PAGE,
-                         max_per_page: int = MAX_PER_PAGE) -> SearchRequest:
-    query = _single(args, "q")
-    if len(query) > MAX_QUERY_CHARS:
-        raise ParamError(f"Søgningen er for lang: højst {MAX_QUERY_CHARS} tegn.")
+                         max_per_page: int | None = None) -> SearchRequest:
+    limits = settings.current()
     return SearchRequest(
-        query=query,
-        municipality=_values(args, "municipality", _text),
-        year=_values(args, "year", _year),
-        doctype=_values(args, "doctype", _doctype),
-        language=_values(args, "language", _language),
-        mentions=_values(args, "mentions", _text),
+        query=parse_query(args),
+        **{f.name: _values(args, f) for f in FILTERS},
         sort=_sort(_single(args, "sort")),
-        page=bounded_int(args, "page", 1, 1, MAX_PAGE),
-        per_page=bounded_int(args, "per_page", default_per_page, 1, max_per_page),
+        page=bounded_int(args, "page", 1, 1, limits.max_page),
+        per_page=bounded_int(args, "per_page", default_per_page, 1,
+                             max_per_page or limits.max_per_page),
     )
+
+
+def parse_query(args: MultiDict[str, str]) -> str:
+    """The `q` parameter; longer than the `max_query_chars` setting is an error."""
+    query = _single(args, "q")
+    longest = settings.current().max_query_chars
+    if len(query) > longest:
+        raise ParamError(f"Søgningen er for lang: højst {longest} tegn.")
+    return query
 
 
 def request_to_params(request: SearchRequest, **changes: Any) -> dict[str, Any]:
@@ -61,10 +55,8 @@ def request_to_params(request: SearchRequest, **changes: Any) -> dict[str, Any]:
     params: dict[str, Any] = {}
     if request.query:
         params["q"] = request.query
-    for name in ("municipality", "year", "doctype", "language", "mentions"):
-        values = getattr(request, name)
-        if values:
-            params[name] = list(values)
+    for name, values in request.filter_values().items():
+        params[name] = list(values)
     if request.sort != "relevance":
         params["sort"] = request.sort
     if request.page != 1:
@@ -78,43 +70,20 @@ def _single(args: MultiDict[str, str], name: str) -> str:
     return (args.get(name) or "").strip()
 
 
-def _values(args: MultiDict[str, str], name: str, convert: Callable[[str], Any]) -> tuple:
-    raw = [value.strip() for value in args.getlist(name) if value.strip()]
-    if len(raw) > MAX_VALUES_PER_FILTER:
-        raise ParamError(f"For mange værdier for '{name}': højst {MAX_VALUES_PER_FILTER}.")
+def _values(args: MultiDict[str, str], declared: Filter) -> tuple:
+    raw = [value.strip() for value in args.getlist(declared.name) if value.strip()]
+    most = settings.current().max_values_per_filter
+    if len(raw) > most:
+        raise ParamError(f"For mange værdier for '{declared.name}': højst {most}.")
     converted = []
     for value in raw:
-        item = convert(value)
+        try:
+            item = declared.parse(value)
+        except FilterValueError as exc:
+            raise ParamError(str(exc)) from None
         if item not in converted:
             converted.append(item)
     return tuple(converted)
-
-
-def _text(value: str) -> str:
-    if len(value) > MAX_VALUE_CHARS:
-        raise ParamError(f"Filterværdien er for lang: højst {MAX_VALUE_CHARS} tegn.")
-    return value
-
-
-def _year(value: str) -> int:
-    if not value.isascii() or not value.isdigit():
-        raise ParamError(f"Årstallet skal være et tal, ikke '{value[:20]}'.")
-    year = int(value[:9])  # a longer digit string is out of range anyway
-    if len(value) > 9 or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-        raise ParamError(f"Årstallet skal ligge mellem {YEAR_RANGE[0]} og {YEAR_RANGE[1]}.")
-    return year
-
-
-def _doctype(value: str) -> str:
-    if value not in DOCTYPES:
-        raise ParamError(f"Ukendt dokumenttype '{value[:20]}'. Brug en af: {', '.join(DOCTYPES)}.")
-    return value
-
-
-def _language(value: str) -> str:
-    if not LANGUAGE_CODE.match(value):
-        raise ParamError("Sproget skal være en sprogkode som 'da' eller 'en'.")
-    return value
 
 
 def _sort(value: str) -> str:

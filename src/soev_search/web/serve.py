@@ -6,30 +6,28 @@ import sys
 from typing import TextIO
 
 from soev_search.backend import Backend
-from soev_search.config import Paths
 from soev_search.errors import SoevError
+from soev_search.settings import Settings
 
-THREADS = 8
 
-
-def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stdout,
-          backend: Backend | None = None) -> None:
+def serve(config: Settings, host: str, port: int, out: TextIO = sys.stdout) -> None:
     """Serve until interrupted; prints the URL once the server listens."""
     import waitress
 
     from soev_search.index_cli import Progress, print_build_report
     from soev_search.web import create_app
 
-    backend = backend or Backend.resolve()
-    if not backend.index_exists(paths.index):
-        print(f"No index in {backend.where(paths.index)}: building it from {paths.corpus} ...",
+    backend = Backend.from_settings(config)
+    if not backend.index_exists(config.index):
+        print(f"No index in {backend.where(config.index)}: building it from {config.corpus} ...",
               file=out, flush=True)
         with Progress(out) as progress:
-            report = backend.rebuild(paths.corpus, paths.index, progress=progress)
+            report = backend.rebuild(config.corpus, config.index, progress=progress,
+                                     workers=config.workers)
         print_build_report(report, out)
-    app = create_app(paths.index, paths.corpus, backend=backend)
+    app = create_app(config.index, config.corpus, backend=backend)
     try:
-        server = waitress.create_server(app, host=host, port=port, threads=THREADS)
+        server = waitress.create_server(app, host=host, port=port, threads=config.threads)
     except OSError as exc:
         raise SoevError(f"cannot listen on {host}:{port} ({exc.strerror}); "
                         "choose another with --port") from exc

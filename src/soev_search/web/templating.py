@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, url_for
 
 from soev_search.document import Figure
+from soev_search.filters import FILTER_NAMES, filter_named
 from soev_search.results import SearchRequest
 from soev_search.web import labels
 from soev_search.web.compare import column_label
@@ -25,6 +26,7 @@ def init_app(app: Flask) -> None:
         toggle_filter_url=toggle_filter_url,
         facet_value_label=labels.facet_value_label,
         FACET_LABELS=labels.FACET_LABELS,
+        FILTER_NAMES=FILTER_NAMES,
         DOCTYPE_LABELS=labels.DOCTYPE_LABELS,
         LANGUAGE_LABELS=labels.LANGUAGE_LABELS,
         SORT_LABELS=labels.SORT_LABELS,
@@ -45,8 +47,7 @@ def toggle_filter_url(request: SearchRequest, facet: str, value: Any,
                       endpoint: str = "pages.search", extra: dict[str, Any] | None = None) -> str:
     """The URL with `value` added to or removed from `facet`, other parameters kept."""
     current = tuple(getattr(request, facet))
-    if facet == "year":
-        value = int(value)
+    value = filter_named(facet).value_type(value)
     values = tuple(v for v in current if v != value) if value in current else (*current, value)
     return search_url(request, endpoint, extra=extra, **{facet: values, "page": 1})
 

@@ -1,0 +1,151 @@
+"""One opened Whoosh build: its index, a pool of searchers, facet columns and per-build caches.
+
+A WhooshEngine keeps one OpenBuild per build it serves; a rebuild or update makes a new build,
+so everything here is computed once and never invalidated, only dropped with the build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from soev_search import settings
+from soev_search.analysis import DanishAnalyzer
+from soev_search.cache import RecentCache
+from soev_search.document import Document
+from soev_search.errors import IndexUnavailable
+from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS
+from soev_search.schema import load_vocabulary, open_index, unpack_document
+from soev_search.spelling import Completions, SpellingWords
+from soev_search.store import BUILD_INFO, REBUILD_HINT, read_json
+from soev_search.whoosh_facets import FacetColumns
+from soev_search.whoosh_query import is_costly
+
+# Rank at least this far ahead, so the next pages of a query come from the cache.
+RANK_AHEAD = 50
+
+Ranking = list[tuple[int, float]]
+
+
+class OpenBuild:
+    """Thread-safe; searchers are pooled so each thread has its own."""
+
+    def __init__(self, build: Path) -> None:
+        self.build = build
+        self.info: dict[str, Any] = read_json(build / BUILD_INFO)
+        self.analyzer = DanishAnalyzer(load_vocabulary(build))
+        self.index = open_index(build, self.analyzer.decompounder.vocabulary)
+        self._pool: list[Searcher] = []
+        self._pool_lock = threading.Lock()
+        self._retired = False
+        recent = settings.current().query_cache
+        self._matches: RecentCache[str, list[int]] = RecentCache(recent)
+        self._rankings: RecentCache[tuple, tuple[Ranking, bool]] = RecentCache(recent)
+        self._spelling: SpellingWords | None = None
+        self._completions: Completions | None = None
+        with self.searcher() as searcher:
+            try:
+                self.facets = FacetColumns(searcher.reader(), COLUMN_FILTERS, KEYWORD_FILTERS)
+            except Exception as exc:  # Whoosh raises many kinds on damaged files
+                raise self._damaged(exc) from None
+
+    @contextlib.contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        """A searcher for this thread alone; returned to the pool afterwards."""
+        with self._pool_lock:
+            searcher = self._pool.pop() if self._pool else None
+        if searcher is None:
+            try:
+                searcher = self.index.searcher()
+            except Exception as exc:  # Whoosh raises many kinds on damaged files
+                raise self._damaged(exc) from None
+        try:
+            yield searcher
+        finally:
+            with self._pool_lock:
+                keep = not self._retired
+                if keep:
+                    self._pool.append(searcher)
+            if not keep:
+                searcher.close()
+
+    def _damaged(self, exc: Exception) -> IndexUnavailable:
+        return IndexUnavailable(
+            f"the search index in {self.build.parent.parent} is damaged "
+            f"({type(exc).__name__}); rebuild it with: {REBUILD_HINT}"
+        )
+
+    def retire(self) -> None:
+        with self._pool_lock:
+            self._retired = True
+            pool, self._pool = self._pool, []
+        for searcher in pool:
+            searcher.close()
+
+    def matches(self, searcher: Searcher, query: wq.Query) -> list[int]:
+        """Every docnum the query matches, unscored, ascending; the latest queries are cached
+        (paging and facet clicks repeat the query with other filters)."""
+        key = repr(query)
+        found = self._matches.get(key)
+        if found is None:
+            if is_costly(query):
+                # Phrase and prefix matching cost more than scoring: match and rank at once.
+                ranking = self._rank(searcher, query, None, None)
+                self._rankings.put((key, ()), (ranking, True))
+                found = sorted(docnum for docnum, _ in ranking)
+            else:
+                found = list(searcher.docs_for_query(query))
+            self._matches.put(key, found)
+        return found
+
+    def ranked(self, searcher: Searcher, query: wq.Query, allowed: set[int] | None,
+               filters: tuple, limit: int | None) -> Ranking:
+        """The best `limit` (docnum, score) of the query's matches among `allowed` (None =
+        all), best first, ties by docnum; `filters` names `allowed` for the cache."""
+        key = (repr(query), filters)
+        cached = self._rankings.get(key)
+        if cached is not None:
+            hits, complete = cached
+            if complete or (limit is not None and len(hits) >= limit):
+                return hits[:limit]
+        unfiltered = self._rankings.get((repr(query), ()))
+        if allowed is not None and unfiltered is not None and unfiltered[1]:
+            hits, complete = [hit for hit in unfiltered[0] if hit[0] in allowed], True
+        else:
+            depth = None if limit is None else max(limit, RANK_AHEAD)
+            hits = self._rank(searcher, query, allowed, depth)
+            complete = depth is None or len(hits) < depth
+        self._rankings.put(key, (hits, complete))
+        return hits[:limit]
+
+    @staticmethod
+    def _rank(searcher: Searcher, query: wq.Query, allowed: set[int] | None,
+              depth: int | None) -> Ranking:
+        if allowed is not None and not allowed:
+            return []  # Whoosh reads an empty filter as no filter
+        top = searcher.search(query, limit=depth, filter=allowed).top_n
+        hits = [(docnum, float(score)) for score, docnum in top]
+        if depth is None:  # the unlimited collector leaves the order to us
+            hits.sort(key=lambda hit: (-hit[1], hit[0]))
+        return hits
+
+    def load(self, searcher: Searcher, docnum: int) -> Document:
+        return unpack_document(searcher.stored_fields(docnum)["document"])
+
+    def spelling(self) -> SpellingWords:
+        """The build's surface words, read on first use (only suggestions and typeahead
+        need them); racing threads would both read the same file, harmlessly."""
+        if self._spelling is None:
+            self._spelling = SpellingWords.load(self.build)
+        return self._spelling
+
+    def completions(self) -> Completions:
+        if self._completions is None:
+            self._completions = Completions(self.spelling())
+        return self._completions

@@ -1,0 +1,187 @@
+"""The search library on Whoosh: one WhooshEngine per index folder, shared by CLI and web.
+
+Each request checks CURRENT's stat (cheap) and, when a rebuild or update has swapped in a
+new build, opens it; requests already running finish on the old one. The matching set is
+found unscored; facet counts come from the facet columns loaded once per build, over that whole
+set, each facet ignoring its own filter (disjunctive faceting). Only the documents up to the
+requested page are ranked (Whoosh's top-k collector), except for phrase and prefix queries,
+whose matching costs more than scoring: those are matched and ranked in one pass. Snippets
+are made only for the page.
+"""
+
+from __future__ import annotations
+
+import heapq
+import threading
+from pathlib import Path
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from soev_search import settings
+from soev_search.analysis import normalize
+from soev_search.document import Document
+from soev_search.filters import COLUMN_FILTERS, FACETS, KEYWORD_FILTERS
+from soev_search.highlight import Highlighter, highlighter_for
+from soev_search.query import NOTICE_ONLY_COMMON_WORDS, has_scoring, parse
+from soev_search.results import FacetValue, Hit, SearchRequest, SearchResult, facet_values
+from soev_search.store import current_build, pointer_stamp, size_on_disk
+from soev_search.whoosh_build import OpenBuild
+from soev_search.whoosh_query import QueryCompiler
+from soev_search.whoosh_suggest import Suggester
+
+
+class WhooshEngine:
+    """Thread-safe; cheap to create; opens the index on first use."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._open: OpenBuild | None = None
+        self._stamp: tuple[int, int, int] | None = None
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        build = self._current()
+        with build.searcher() as searcher:
+            return _Search(build, searcher, request).result()
+
+    def document(self, doc_id: str) -> Document | None:
+        build = self._current()
+        with build.searcher() as searcher:
+            docnum = searcher.document_number(id=doc_id)
+            return None if docnum is None else build.load(searcher, docnum)
+
+    def documents(self, request: SearchRequest | None = None) -> list[Document]:
+        build = self._current()
+        with build.searcher() as searcher:
+            run = _Search(build, searcher, request or SearchRequest())
+            return [build.load(searcher, docnum) for docnum, _ in run.ordered()]
+
+    def facets(self) -> dict[str, list[FacetValue]]:
+        build = self._current()
+        counts = build.facets.count(build.facets.alive, SearchRequest())[1]
+        return {name: facet_values(name, counts[name], ()) for name in FACETS}
+
+    def complete(self, prefix: str, limit: int = 8) -> list[str]:
+        """Words of the index that complete the last word typed, most frequent first."""
+        head, _, last = prefix.rstrip().rpartition(" ") if prefix.strip() else ("", "", "")
+        if len(last) < 2 or prefix.endswith(" "):
+            return []
+        words = self._current().completions().complete(normalize(last), limit)
+        lead = f"{head} " if head else ""
+        return [f"{lead}{word}" for word in words]
+
+    def mark(self, text: str, query: str) -> str:
+        return highlighter_for(self._current().analyzer, parse(query).tree).mark(text)
+
+    def stats(self) -> dict[str, Any]:
+        build = self._current()
+        counts = build.facets.count(build.facets.alive, SearchRequest())[1]
+        return {
+            "documents": len(build.facets.alive),
+            "facets": {name: [fv.__dict__ for fv in facet_values(name, counts[name], ())]
+                       for name in COLUMN_FILTERS},
+            "size_bytes": size_on_disk(build.build),
+            "built_at": build.info.get("built_at"),
+            "updated_at": build.info.get("updated_at"),
+            "corpus": build.info.get("corpus"),
+            "skipped": build.info.get("skipped"),
+            "vocabulary": build.info.get("vocabulary"),
+            "build": build.build.name,
+        }
+
+    def _current(self) -> OpenBuild:
+        stamp = pointer_stamp(self.index_dir)
+        opened = self._open
+        if opened is not None and stamp == self._stamp:
+            return opened
+        with self._lock:
+            if self._open is not None and stamp == self._stamp:
+                return self._open
+            build = current_build(self.index_dir)
+            old = self._open
+            if old is None or old.build != build:
+                self._open = OpenBuild(build)
+                if old is not None:
+                    old.retire()
+            self._stamp = stamp
+            return self._open
+
+
+class _Search:
+    """One request against one searcher: compile, filter, count, order, page, snippets."""
+
+    def __init__(self, build: OpenBuild, searcher: Searcher, request: SearchRequest) -> None:
+        self.build = build
+        self.searcher = searcher
+        self.request = request
+        parsed = parse(request.query)
+        self.tree = parsed.tree
+        self.notice = parsed.notice
+        self.compiler = QueryCompiler(build.analyzer, build.facets.resolve, KEYWORD_FILTERS)
+        self.query = self.compiler.compile(self.tree)
+        if self.tree is not None and self.query is None and self.notice is None:
+            self.notice = NOTICE_ONLY_COMMON_WORDS
+        self.query = self._with_keyword_filters(self.query)
+        self.matched = None if self.query is None else build.matches(searcher, self.query)
+        docnums = build.facets.alive if self.matched is None else self.matched
+        self.matching, self.counts = build.facets.count(docnums, request)
+
+    def _with_keyword_filters(self, compiled: wq.Query | None) -> wq.Query | None:
+        """Multi-valued filters (mentions) filter like the query itself; they have no column."""
+        extra = [wq.Or([self.compiler.filter_term(name, value) for value in values])
+                 for name in KEYWORD_FILTERS if (values := getattr(self.request, name))]
+        if not extra:
+            return compiled
+        return wq.And([compiled if compiled is not None else wq.Every(), *extra])
+
+    def ordered(self, limit: int | None = None) -> list[tuple[int, float]]:
+        """(docnum, score) of the first `limit` matching documents, best or newest first."""
+        if self.query is None or self.request.sort == "date" or not has_scoring(self.tree):
+            rank = self.build.facets.date_rank.__getitem__
+            newest = (sorted(self.matching, key=rank) if limit is None
+                      else heapq.nsmallest(limit, self.matching, key=rank))
+            return [(docnum, 0.0) for docnum in newest]
+        filtered = len(self.matching) < len(self.matched)
+        filters = tuple((name, tuple(sorted(map(str, getattr(self.request, name)))))
+                        for name in COLUMN_FILTERS) if filtered else ()
+        return self.build.ranked(self.searcher, self.query,
+                                 set(self.matching) if filtered else None, filters, limit)
+
+    def result(self) -> SearchResult:
+        per_page = max(1, min(self.request.per_page, settings.current().max_per_page))
+        page = max(1, self.request.page)
+        start = (page - 1) * per_page
+        page_hits = self.ordered(limit=start + per_page)[start:]
+        highlighter = highlighter_for(self.build.analyzer, self.tree)
+        suggester = Suggester(self.build.analyzer, self.searcher.reader(), self.build.spelling)
+        return SearchResult(
+            query=self.request.query,
+            total=len(self.matching),
+            page=page,
+            per_page=per_page,
+            hits=[self._hit(docnum, score, highlighter) for docnum, score in page_hits],
+            facets={name: facet_values(name, self.counts[name], self._active(name))
+                    for name in FACETS},
+            suggestion=suggester.suggest(self.request.query, self.tree),
+            notice=self.notice,
+        )
+
+    def _active(self, name: str) -> list[str]:
+        return [self.build.facets.resolve(name, str(v)) or str(v)
+                for v in getattr(self.request, name)]
+
+    def _hit(self, docnum: int, score: float, highlighter: Highlighter) -> Hit:
+        doc = self.build.load(self.searcher, docnum)
+        return Hit(
+            id=doc.id,
+            title=doc.title,
+            municipality=doc.municipality,
+            year=doc.year,
+            date=doc.date,
+            doctype=doc.doctype,
+            language=doc.language,
+            score=round(score, 4),
+            snippet=highlighter.snippet(doc.text),
+        )
