@@ -92,7 +92,7 @@ class PostgresSearchEngine:
     def complete(self, prefix: str, limit: int = 8) -> list[str]:
         """Words of the index that complete the last word typed, most frequent first."""
         head, _, last = prefix.rstrip().rpartition(" ") if prefix.strip() else ("", "", "")
-        if len(last) < 2 or prefix.endswith(" "):
+        if len(last) < 2 or prefix.endswith(" ") or "\x00" in last:
             return []
 
         def work(conn: psycopg.Connection) -> list[str]:
@@ -145,7 +145,9 @@ class PostgresSearchEngine:
         key = (row[0], row[1])
         state = self._states.get(key)
         if state is None:
-            same_build = next((s for (b, _), s in self._states.items() if b == key[0]), None)
+            with self._lock:
+                same_build = next((s for (b, _), s in self._states.items() if b == key[0]),
+                                  None)
             state = _BuildState.load(conn, key[0], same_build)
             with self._lock:
                 # Replicas may lag each other: keep a few versions, newest last.
@@ -274,6 +276,8 @@ class _Compiler:
                 return _words(prefix_query(node.value.rstrip("*"), weights))
             return _words(text_query(self.analyzer, node.value, weights))
         if node.name == "id":
+            if "\x00" in node.value:  # PostgreSQL text cannot hold NUL; no id does
+                return _FALSE
             return _Part(sql.SQL("(id = {})").format(sql.Literal(node.value)))
         value = self.state.resolve(node.name, node.value)
         if value is None:  # no document has it
@@ -316,7 +320,8 @@ class _Search:
         conditions: list[sql.Composable] = [self.part.where] if self.part else []
         for name in KEYWORD_FILTERS:
             if values := getattr(self.request, name):
-                wanted = sorted({self.state.resolve(name, str(v)) or str(v) for v in values})
+                # Only stored values can match; a value no document has matches nothing.
+                wanted = sorted({self.state.resolve(name, str(v)) for v in values} - {None})
                 conditions.append(sql.SQL("({} && {}::text[])").format(
                     sql.Identifier(name), sql.Literal(wanted)))
         return sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("true")
