@@ -10,6 +10,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import psycopg
@@ -23,7 +25,9 @@ from soev_search.postgres.database import Router
 from soev_search.postgres.engine import PostgresSearchEngine
 from soev_search.results import SearchRequest
 from soev_search.search import SearchEngine
+from soev_search.web import create_app
 from test_cli_index import cli, wait_for_line
+from web_support import running
 
 SAMPLE_QUERIES = ["kantine", "partnerskab", "socialøkonomi", '"Frida Tarp"', "Velling Koller",
                   "social*", "kommune -strategi", ""]
@@ -78,6 +82,16 @@ def test_the_cli_rebuilds_into_postgres_and_finds_what_whoosh_finds(backend, pg_
         assert answer["total"] == expected.total
     stats = cli("stats", "--json", env=env)
     assert json.loads(stats.stdout)["documents"] == 5
+
+    # A real server reading only the replica answers the same.
+    app = create_app(corpus_dir=corpus_dir, backend=Backend("postgres", None, backend.read_urls))
+    with running(app) as base:
+        for query in SAMPLE_QUERIES:
+            url = f"{base}/api/search?" + urllib.parse.urlencode({"q": query, "per_page": 50})
+            with urllib.request.urlopen(url, timeout=30) as response:
+                answer = json.load(response)
+            expected = whoosh.search(SearchRequest(query, per_page=50))
+            assert {h["id"] for h in answer["hits"]} == {h.id for h in expected.hits}, query
 
 
 def test_a_rebuild_on_the_primary_is_searchable_on_the_replica(backend, pg_cluster,
