@@ -243,8 +243,11 @@ class _Compiler:
         negative = [p for p in (self.compile(i.item) for i in items if isinstance(i, Not)) if p]
         if not positive and not negative:
             return None
+        # Every word must match (the SQL condition), but the rank query ORs them: ts_rank_cd
+        # then counts each word's occurrences, as BM25 sums per term, instead of only the
+        # spans holding all words (nDCG@10 on relevance-dev 0.259 instead of 0.221).
         ranks = [p.rank for p in positive if p.rank]
-        rank = " & ".join(f"({r})" for r in ranks) if ranks else None
+        rank = " | ".join(f"({r})" for r in ranks) if ranks else None
         if all(p.tsquery for p in (*positive, *negative)):
             query = " & ".join([*(f"({p.tsquery})" for p in positive),
                                 *(f"!({p.tsquery})" for p in negative)])
