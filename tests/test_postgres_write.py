@@ -27,7 +27,7 @@ from soev_search.results import SearchRequest
 from soev_search.search import SearchEngine
 from soev_search.web import create_app
 from test_cli_index import cli, wait_for_line
-from web_support import running
+from web_support import free_port, running
 
 SAMPLE_QUERIES = ["kantine", "partnerskab", "socialøkonomi", '"Frida Tarp"', "Velling Koller",
                   "social*", "kommune -strategi", ""]
@@ -188,3 +188,24 @@ def test_update_before_any_rebuild_says_what_to_run(backend, corpus_dir):
     with pytest.raises(SoevError, match="soev-index rebuild --backend postgres"):
         backend.update(corpus_dir, Path("unused"))
 
+
+
+def test_serve_builds_the_missing_index_in_postgres_and_answers(backend, pg_cluster,
+                                                                corpus_dir):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "soev_search.cli", "serve", "--port", str(port), "--corpus",
+         str(corpus_dir)], env=env_for(backend), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = [process.stdout.readline().rstrip()]
+        while lines[-1] and not lines[-1].startswith("Serving on"):
+            lines.append(process.stdout.readline().rstrip())
+        assert lines[0].startswith("No index in PostgreSQL at 127.0.0.1:"), lines
+        assert any(line.startswith("Indexed 5 documents") for line in lines), lines
+        pg_cluster.wait_replayed()  # the server reads the replica
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as reply:
+            assert json.load(reply) == {"status": "ok", "documents": 5}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -282,12 +282,13 @@ def _read_info(conn: psycopg.Connection, build: str) -> dict[str, Any]:
 
 
 def live_build(router: Router) -> str | None:
-    """The live build's schema on the primary, or None before the first rebuild."""
-    with router.write() as conn:
+    """The live build's schema as searches see it, or None before the first rebuild."""
+    def work(conn: psycopg.Connection) -> str | None:
         if conn.execute("SELECT to_regclass(%s)", (layout.LIVE,)).fetchone()[0] is None:
             return None
         current = layout.live(conn)
-    return None if current is None else current[0]
+        return None if current is None else current[0]
+    return router.read(work)
 
 
 def _live_or_fail(conn: psycopg.Connection) -> tuple[str, str | None, int]:
