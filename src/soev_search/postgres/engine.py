@@ -21,6 +21,7 @@ from psycopg import sql
 
 from soev_search import settings
 from soev_search.analysis import DanishAnalyzer, Vocabulary, normalize
+from soev_search.cache import RecentCache
 from soev_search.document import Document
 from soev_search.errors import IndexUnavailable
 from soev_search.filters import COLUMN_FILTERS, FACETS, KEYWORD_FILTERS
@@ -56,6 +57,10 @@ from soev_search.spelling import SpellingWords
 RANK_WEIGHTS = "{0.1, 0.333, 0.333, 1.0}"
 # Divide the rank by 1 + log(document length): long speeches do not win by length alone.
 RANK_NORMALIZATION = 1
+# Rank at least this far ahead, so the next pages of a query come from the cache.
+RANK_AHEAD = 50
+# Terms whose "did you mean" check (does any title or text have it?) is remembered per build.
+KNOWN_TERMS = 10_000
 
 
 class PostgresSearchEngine:
@@ -157,6 +162,10 @@ class PostgresSearchEngine:
         return state
 
 
+def _recent() -> RecentCache:
+    return RecentCache(settings.current().query_cache)
+
+
 @dataclass
 class _BuildState:
     build: str
@@ -164,6 +173,13 @@ class _BuildState:
     info: dict[str, Any]
     # Per facet: folded value → the stored value (filters may be typed in any case/spelling).
     canonical: dict[str, dict[str, str]]
+    # Per build and version (so never stale): facet groups and rankings of recent queries,
+    # and whether a term occurs in some title or text ("did you mean").
+    groups: RecentCache[str, list[tuple]] = field(default_factory=_recent, repr=False)
+    rankings: RecentCache[tuple[str, bool], tuple[list[tuple[int, float]], bool]] = field(
+        default_factory=_recent, repr=False)
+    known: RecentCache[str, bool] = field(
+        default_factory=lambda: RecentCache(KNOWN_TERMS), repr=False)
     _spelling: SpellingWords | None = field(default=None, repr=False)
 
     @property
@@ -342,10 +358,14 @@ class _Search:
     def _count(self) -> tuple[dict[str, Counter[str]], int]:
         """Facet counts under all filters but the facet's own, from the matching set's
         groups of facet values; and the number of documents passing every filter."""
-        columns = sql.SQL(", ").join(map(sql.Identifier, COLUMN_FILTERS))
-        groups = self.conn.execute(sql.SQL(
-            "SELECT {columns}, count(*) FROM {docs} WHERE {where} GROUP BY {columns}").format(
-            columns=columns, docs=self.state.docs, where=self.where)).fetchall()
+        where = self.where.as_string(self.conn)
+        groups = self.state.groups.get(where)
+        if groups is None:
+            columns = sql.SQL(", ").join(map(sql.Identifier, COLUMN_FILTERS))
+            groups = self.conn.execute(sql.SQL(
+                "SELECT {columns}, count(*) FROM {docs} WHERE {where} GROUP BY {columns}"
+            ).format(columns=columns, docs=self.state.docs, where=self.where)).fetchall()
+            self.state.groups.put(where, groups)
         counts: dict[str, Counter[str]] = {name: Counter() for name in COLUMN_FILTERS}
         total = 0
         for *values, count in groups:
@@ -363,6 +383,19 @@ class _Search:
         """(document, score) of the matching documents from `offset`, best or newest first."""
         if self.total == 0:
             return []
+        ranking = self._ranking(None if limit is None else offset + limit)
+        chosen = ranking[offset:] if limit is None else ranking[offset:offset + limit]
+        if not chosen:
+            return []
+        documents = dict(self.conn.execute(sql.SQL(
+            "SELECT seq, document FROM {} WHERE seq = ANY(%s)").format(self.state.docs),
+            ([seq for seq, _ in chosen],)).fetchall())
+        return [(documents[seq], score) for seq, score in chosen]
+
+    def _ranking(self, depth: int | None) -> list[tuple[int, float]]:
+        """(seq, score) of at least the first `depth` matching documents (None: all), best or
+        newest first; ranked RANK_AHEAD deep and kept per build and version, so the next
+        pages and repeated queries are not ranked again."""
         conditions = [self.where]
         for name, allowed in self.filters:
             conditions.append(sql.SQL("{} = ANY({})").format(
@@ -377,12 +410,19 @@ class _Search:
         else:
             score = sql.SQL("0.0")
             order = sql.SQL("date DESC, seq")
-        query = sql.SQL("SELECT document, {score} AS score FROM {docs} WHERE {where} "
-                        "ORDER BY {order} LIMIT {limit} OFFSET {offset}").format(
-            score=score, docs=self.state.docs, where=sql.SQL(" AND ").join(conditions),
-            order=order, limit=sql.Literal(limit) if limit is not None else sql.SQL("ALL"),
-            offset=sql.Literal(offset))
-        return [(doc, float(score)) for doc, score in self.conn.execute(query)]
+        where = sql.SQL(" AND ").join(conditions)
+        key = (where.as_string(self.conn), relevance)
+        cached = self.state.rankings.get(key)
+        if cached is not None and (cached[1] or (depth is not None and len(cached[0]) >= depth)):
+            return cached[0]
+        fetch = None if depth is None else max(depth, RANK_AHEAD)
+        query = sql.SQL("SELECT seq, {score} AS score FROM {docs} WHERE {where} "
+                        "ORDER BY {order} LIMIT {limit}").format(
+            score=score, docs=self.state.docs, where=where, order=order,
+            limit=sql.Literal(fetch) if fetch is not None else sql.SQL("ALL"))
+        ranking = [(seq, float(value)) for seq, value in self.conn.execute(query)]
+        self.state.rankings.put(key, (ranking, fetch is None or len(ranking) < fetch))
+        return ranking
 
     def result(self) -> SearchResult:
         per_page = max(1, min(self.request.per_page, settings.current().max_per_page))
@@ -433,14 +473,18 @@ class _Suggester:
 
     def _known(self, words: list[str]) -> list[str]:
         """The words all of whose terms occur in some title or text."""
+        known = self.state.known
         terms = {word: self.state.analyzer.terms(word, index=False) for word in words}
-        wanted = sorted({f"{quote(t)}:{DEFAULT_WEIGHTS}" for ts in terms.values() for t in ts})
-        found = {query for (query,) in self.conn.execute(sql.SQL(
-            "SELECT q FROM unnest({}::text[]) AS q "
-            "WHERE EXISTS (SELECT 1 FROM {} WHERE tsv @@ q::tsquery)").format(
-            sql.Literal(wanted), self.state.docs))} if wanted else set()
-        return [word for word, ts in terms.items()
-                if all(f"{quote(t)}:{DEFAULT_WEIGHTS}" in found for t in ts)]
+        unseen = sorted({t for ts in terms.values() for t in ts if known.get(t) is None})
+        if unseen:
+            queries = {f"{quote(t)}:{DEFAULT_WEIGHTS}": t for t in unseen}
+            found = {queries[q] for (q,) in self.conn.execute(sql.SQL(
+                "SELECT q FROM unnest({}::text[]) AS q "
+                "WHERE EXISTS (SELECT 1 FROM {} WHERE tsv @@ q::tsquery)").format(
+                sql.Literal(sorted(queries)), self.state.docs))}
+            for term in unseen:
+                known.put(term, term in found)
+        return [word for word, ts in terms.items() if all(known.get(t) for t in ts)]
 
     def _closest(self, word: str) -> str | None:
         lowered = word.lower()

@@ -59,11 +59,13 @@ CREATE TABLE {schema}.info (key text PRIMARY KEY, value jsonb);
 # After the bulk load: building indexes once is faster than maintaining them row by row.
 BUILD_INDEXES = """
 ALTER TABLE {schema}.docs ADD PRIMARY KEY (id);
+CREATE UNIQUE INDEX ON {schema}.docs (seq);
+CREATE INDEX ON {schema}.docs (date DESC, seq);
 CREATE INDEX ON {schema}.docs USING gin (tsv);
 {keyword_indexes}
 CREATE INDEX ON {schema}.spelling (folded text_pattern_ops);
-ANALYZE {schema}.docs;
-ANALYZE {schema}.spelling;
+VACUUM ANALYZE {schema}.docs;
+VACUUM ANALYZE {schema}.spelling;
 """
 
 
