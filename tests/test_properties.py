@@ -106,7 +106,8 @@ def postgres_engine(request):
     return backend.engine(Path("unused"))
 
 
-@BOUNDED
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=queries, page=st.integers(1, 1000), sort=st.sampled_from(("relevance", "date")),
        mentions=st.lists(st.sampled_from(QUERY_PIECES), max_size=2))
 def test_postgres_search_never_raises(postgres_engine, query: str, page: int, sort: str,
