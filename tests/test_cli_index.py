@@ -111,6 +111,25 @@ def test_search_readable_output(index_dir):
     assert "*kantinedriften*" in result.stdout.lower()
 
 
+def test_compare_lists_questions_and_answers_one(index_dir):
+    listing = cli("compare", "--index", str(index_dir))
+    assert listing.returncode == 0, listing.stderr
+    assert "  1. Har I en strategi for socialøkonomiske virksomheder" in listing.stdout
+    assert "staff_ordinary:" in listing.stdout and "Silkeborg 2018 >=100" in listing.stdout
+    data = json.loads(cli("compare", "--index", str(index_dir), "--json").stdout)
+    second = data["questions"][1]
+    answer = cli("compare", "--question", "2", "--index", str(index_dir))
+    assert answer.stdout.startswith(f"2. {second['text']}\n")
+    for doc in data["documents"]:
+        assert f"\n{doc['label']}:\n" in answer.stdout
+    one = json.loads(cli("compare", "--question", "2", "--json", "--municipality", "Roskilde",
+                         "--index", str(index_dir)).stdout)
+    assert [q["number"] for q in one["questions"]] == [2]
+    assert [d["municipality"] for d in one["documents"]] == ["Roskilde"]
+    unknown = cli("compare", "--question", "999", "--index", str(index_dir))
+    assert unknown.returncode == 1 and "no question '999'" in unknown.stderr
+
+
 def test_malformed_query_on_the_cli_explains_itself(index_dir):
     result = cli("search", '"kantine OR', "--index", str(index_dir), "--json")
     assert result.returncode == 0

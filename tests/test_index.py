@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
 
 import pytest
 
+from soev_search.document import Document
 from soev_search.errors import IndexUnavailable, SoevError
-from soev_search.index import index_exists, rebuild, update
+from soev_search.index import REPEATED, index_exists, rebuild, update
+from soev_search.ingest import RepeatedLines, ingest_file
 from soev_search.results import SearchRequest
 from soev_search.search import SearchEngine
-from soev_search.store import BUILDS, POINTER, IndexBusy, current_build, writer_lock
+from soev_search.store import (
+    BUILD_INFO,
+    BUILDS,
+    FORMAT,
+    POINTER,
+    IndexBusy,
+    current_build,
+    writer_lock,
+)
 
 
 def total(engine: SearchEngine, query: str) -> int:
@@ -183,3 +194,34 @@ def test_update_keeps_suggestions_and_completions_in_step_with_the_documents(cor
     assert engine.search(SearchRequest("bæltebrens")).suggestion is None
     # The build readers may still use kept its own word list.
     assert "bæltebrems" in (previous / "spelling.tsv").read_text(encoding="utf-8")
+
+
+def test_every_build_records_the_format_and_saves_learned_repetition_as_json(built):
+    build = current_build(built)
+    assert json.loads((build / BUILD_INFO).read_text())["format"] == FORMAT
+    learned = RepeatedLines.from_dict(json.loads((build / REPEATED).read_text()))
+    assert learned.documents == 5
+
+
+FOOTER = "Nyhedsbrevet udgives af Foreningen for Grønne Værksteder i Østjylland"
+PROSE = ("Værkstedet har i år ansat {n} medarbejdere i fleksjob og samarbejder med kommunens "
+         "jobcenter om praktikforløb for unge, der endnu ikke har fundet deres vej i arbejdslivet.")
+
+
+def test_update_cleans_new_files_with_the_repetition_learned_at_rebuild(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(4):
+        (corpus / f"nyhed-{n}.txt").write_text(
+            f"Nyhed nummer {n}\n\n{PROSE.format(n=n)}\n\n{FOOTER}\n", encoding="utf-8")
+    rebuild(corpus, tmp_path / "index")
+    new = corpus / "nyhed-ny.txt"
+    new.write_text(f"Den nye nyhed\n\n{PROSE.format(n=9)}\n\n{FOOTER}\n", encoding="utf-8")
+    # The rules alone keep the footer: only the learned repetition removes it.
+    alone = ingest_file(new, corpus)
+    assert isinstance(alone, Document) and FOOTER in alone.text
+    assert update(corpus, tmp_path / "index").added == 1
+    engine = SearchEngine(tmp_path / "index")
+    [document] = [d for d in engine.documents() if d.path == "nyhed-ny.txt"]
+    assert FOOTER not in document.text and "praktikforløb" in document.text
+    assert all(FOOTER not in d.text for d in engine.documents())

@@ -7,6 +7,7 @@ cannot hide a wrong direction.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "soev_search"
@@ -92,3 +93,11 @@ def test_only_modules_named_for_whoosh_import_it() -> None:
                    for n in ast.walk(tree))
         name = module_name(path)
         assert not uses or name in allowed or name.startswith("whoosh_"), name
+
+
+def test_the_readme_module_table_lists_every_module() -> None:
+    readme = (PACKAGE.parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| module | what |", 1)[1].split("\n\n", 1)[0]
+    listed = set(re.findall(r"`([\w/]+\.py)`", table))
+    modules = {path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*.py")}
+    assert listed == modules

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import backend_for
 from soev_search.backend import Backend
-from soev_search.errors import SoevError
+from soev_search.errors import IndexUnavailable, SoevError
 from soev_search.postgres import layout
 from soev_search.postgres.database import Router
 from soev_search.postgres.engine import PostgresSearchEngine
@@ -108,6 +108,7 @@ def test_an_update_reaches_the_replica_within_seconds(backend, pg_cluster, corpu
     engine = replica_engine(backend)
     pg_cluster.wait_replayed()
     assert total(engine, "xylofon") == 0
+    before = engine.build_id()
     (corpus_dir / "ny.txt").write_text("Xylofon i kantinen\n\nKommunen har en xylofon.",
                                        encoding="utf-8")
     (corpus_dir / "jammerbugt-status-2018.txt").unlink()
@@ -121,7 +122,8 @@ def test_an_update_reaches_the_replica_within_seconds(backend, pg_cluster, corpu
     while total(engine, "xylofon") != 2:
         assert time.monotonic() - started < 10, "the update did not reach the replica"
         time.sleep(0.05)
-    assert total(engine) == 5
+    assert total(engine) == 5 and engine.document_count() == 5
+    assert engine.build_id() != before  # caches keyed on it (the comparison page) renew
     assert engine.complete("xylo") == ["xylofon"]
     assert backend.update(corpus_dir, Path("unused")).added == 0  # nothing changed since
 
@@ -209,3 +211,17 @@ def test_serve_builds_the_missing_index_in_postgres_and_answers(backend, pg_clus
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_build_of_another_format_is_refused_in_one_line(backend, corpus_dir):
+    backend.rebuild(corpus_dir, Path("unused"))
+    live, _ = live_schemas(backend)
+    with psycopg.connect(backend.database_url, autocommit=True) as conn:
+        conn.execute(f"UPDATE \"{live}\".info SET value = '0' WHERE key = 'format'")
+    primary = PostgresSearchEngine(Router(backend.database_url))
+    with pytest.raises(IndexUnavailable, match="has format 0; soev-search reads format 1"):
+        primary.search(SearchRequest("kantine"))
+    with pytest.raises(IndexUnavailable, match="rebuild it with"):
+        backend.update(corpus_dir, Path("unused"))
+    result = cli("search", "kantine", env={**env_for(backend), "SOEV_DATABASE_READ_URL": ""})
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1

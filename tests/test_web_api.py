@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from soev_search.questionnaire import compare
 from soev_search.results import SearchRequest
 from soev_search.web import create_app
 from soev_search.web.context import engine
@@ -127,6 +128,27 @@ def test_healthz_counts_the_documents(app: Flask, client: FlaskClient) -> None:
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok",
                                    "documents": library(app, "stats")["documents"]}
+
+
+def test_build_id_and_document_count_agree_with_stats(app: Flask) -> None:
+    stats = library(app, "stats")
+    assert library(app, "build_id") == stats["build"]
+    assert library(app, "document_count") == stats["documents"] > 0
+
+
+def test_compare_api_is_the_library_comparison(app: Flask, client: FlaskClient) -> None:
+    expected = compare(library(app, "documents"))
+    data = client.get("/api/compare").get_json()
+    assert data == expected.to_dict()
+    assert len(data["documents"]) >= 4 and len(data["questions"]) >= 10
+    one = client.get("/api/compare", query_string={"question": "2",
+                                                   "municipality": "Silkeborg"}).get_json()
+    [question] = one["questions"]
+    assert question["number"] == 2 and question["text"] == data["questions"][1]["text"]
+    assert [d["municipality"] for d in one["documents"]] == ["Silkeborg"]
+    assert set(question["answers"]) <= {d["id"] for d in one["documents"]}
+    unknown = client.get("/api/compare", query_string={"question": "999"})
+    assert unknown.status_code == 400 and "999" in unknown.get_json()["error"]
 
 
 # --- the OpenAPI description is true to the routes ----------------------------------------

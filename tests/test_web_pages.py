@@ -13,9 +13,10 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
 from soev_search.document import FIGURE_KEYS, Document, Figure, Section
+from soev_search.questionnaire import group_questions
 from soev_search.results import SearchRequest
 from soev_search.web import create_app
-from soev_search.web.compare import compare_context, group_questions
+from soev_search.web.compare import compare_context
 from soev_search.web.context import engine
 from soev_search.web.pages import _original_path
 from web_support import HOSTILE_TITLE, UNIQUE_WORD, web_app
@@ -318,16 +319,6 @@ def render_compare(app: Flask, args: MultiDict) -> BeautifulSoup:
         return BeautifulSoup(render_template("compare.html",
                                              **compare_context(COMPARE_DOCS, args)),
                              "html.parser")
-
-
-def test_compare_groups_differently_worded_questions() -> None:
-    docs = [status_doc("x", "Aarhus", ["a", "b"], {}), status_doc("y", "Odense", ["c", "d"], {})]
-    docs[1].sections[0] = Section("Har I en strategi for socialøkonomiske virksomheder "
-                                  "eller en aftale?", "c")
-    questions = group_questions(docs)
-    assert len(questions) == 2
-    assert questions[0].answers == {"x": "a", "y": "c"}
-    assert len({q.slug for q in questions}) == 2
 
 
 def test_compare_shows_answers_side_by_side_and_escapes_them(app: Flask) -> None:

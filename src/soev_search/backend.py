@@ -98,6 +98,15 @@ class Backend:
 
         return index_exists(index_dir)
 
+    def require_readable(self, index_dir: Path) -> None:
+        """Raise IndexUnavailable (one line) unless searches can read the index."""
+        if self.postgres:
+            self.engine(index_dir).document_count()
+            return
+        from soev_search.store import readable_build
+
+        readable_build(index_dir)
+
     def where(self, index_dir: Path) -> str:
         """Where the index lives, for messages."""
         if self.postgres:

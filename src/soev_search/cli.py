@@ -60,6 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_backend(stats)
     stats.set_defaults(handler=_run_stats)
 
+    compare = commands.add_parser("compare", help="the status articles' questionnaire, "
+                                                  "municipality by municipality")
+    compare.add_argument("--question", help="only this question: its number or slug")
+    compare.add_argument("--municipality", action="append", default=[],
+                         help="only these municipalities (repeat for several)")
+    compare.add_argument("--json", action="store_true")
+    compare.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    _add_backend(compare)
+    compare.set_defaults(handler=_run_compare)
+
     serve = commands.add_parser("serve", help="serve the web UI and API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -156,6 +166,12 @@ def _run_stats(args: argparse.Namespace) -> int:
     from soev_search import index_cli
 
     return index_cli.run_stats(args)
+
+
+def _run_compare(args: argparse.Namespace) -> int:
+    from soev_search import index_cli
+
+    return index_cli.run_compare(args)
 
 
 def _run_serve(args: argparse.Namespace) -> int:

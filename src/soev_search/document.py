@@ -40,6 +40,12 @@ class Figure:
     lower_bound: bool = False
     raw: str = ""
 
+    def as_text(self) -> str:
+        """Plain and short, for terminals: "~12", ">=100", "7"."""
+        if self.lower_bound:
+            return f">={self.value}"
+        return f"~{self.value}" if self.approximate else str(self.value)
+
 
 @dataclass(frozen=True)
 class Section:

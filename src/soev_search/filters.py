@@ -50,6 +50,11 @@ class Filter:
     order: ValueOrder = "count"  # how facet values are listed
     kind: FilterKind = "values"
 
+    def request_fields(self) -> list[tuple[str, type, Any]]:
+        """The SearchRequest fields this filter adds: (name, type, default). A "values"
+        filter adds one tuple of accepted values; a range kind would add its two bounds."""
+        return [(self.name, tuple, ())]
+
     def parse(self, raw: str) -> Any:
         """One value as typed (URL, CLI) → the request's value; FilterValueError if wrong."""
         value = raw.strip()

@@ -15,7 +15,6 @@ import hashlib
 import json
 import multiprocessing.util
 import os
-import pickle
 import shutil
 import signal
 import sys
@@ -33,6 +32,7 @@ from soev_search import ingest, settings
 from soev_search.analysis import Vocabulary, part_counts, raw_words
 from soev_search.document import Document, Skipped
 from soev_search.errors import IndexUnavailable, SoevError
+from soev_search.ingest import RepeatedLines
 from soev_search.schema import (
     create_index,
     document_fields,
@@ -45,17 +45,20 @@ from soev_search.spelling import SpellingWords, surface_words
 from soev_search.store import (
     BUILD_INFO,
     BUILDS,
+    FORMAT,
+    REBUILD_HINT,
     current_build,
     new_build_dir,
     publish,
     read_json,
+    readable_build,
     remove_stale_builds,
     write_json,
     writer_lock,
 )
 
 MANIFEST = "manifest.json"
-REPEATED = "repeated.pickle"
+REPEATED = "repeated.json"
 SPOOL = "spool.jsonl"
 # Below this many files a process pool costs more than it saves.
 POOL_THRESHOLD = 40
@@ -115,7 +118,7 @@ def rebuild(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
     require_corpus(corpus_dir)
     with writer_lock(index_dir):
         paths = list(ingest.corpus_files(corpus_dir))
-        repeated = learn_repeated(paths)
+        repeated = ingest.learn_repeated_lines(paths)
         manifest: dict[str, Any] = {}
         skipped: list[Skipped] = []
 
@@ -143,7 +146,7 @@ def index_documents(documents: Iterable[Document], index_dir: Path,
 
 
 def _build(index_dir: Path, documents: Iterator[Document], corpus_dir: Path | None,
-           manifest: dict[str, Any], skipped: list[Skipped], repeated: Any,
+           manifest: dict[str, Any], skipped: list[Skipped], repeated: RepeatedLines | None,
            progress: Progress | None, workers: int) -> int:
     """Spool the documents while learning the vocabulary, index them, publish the build.
 
@@ -167,7 +170,7 @@ def _build(index_dir: Path, documents: Iterator[Document], corpus_dir: Path | No
     indexed = _index_spool(build, vocabulary, spooled, progress, workers)
     (build / SPOOL).unlink()
     if repeated is not None:
-        (build / REPEATED).write_bytes(pickle.dumps(repeated))
+        write_json(build / REPEATED, repeated.to_dict())
     write_json(build / MANIFEST, manifest)
     _write_build_info(build, corpus_dir, indexed, len(skipped), len(vocabulary))
     publish(index_dir, build)
@@ -183,7 +186,8 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     require_corpus(corpus_dir)
     with writer_lock(index_dir):
-        current = current_build(index_dir)
+        # A build of another format is refused before anything of it is linked or read.
+        current, current_info = readable_build(index_dir)
         manifest: dict[str, Any] = read_json(current / MANIFEST)
         changes = find_changes(corpus_dir, manifest)
         report = UpdateReport(deleted=sum(1 for rel in changes.removed if manifest[rel]["id"]))
@@ -224,7 +228,7 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
         documents = ix.doc_count()
         _write_build_info(build, corpus_dir, documents,
                           sum(1 for e in manifest.values() if e["skipped"]), len(vocabulary),
-                          built_at=read_json(current / BUILD_INFO).get("built_at"))
+                          built_at=current_info.get("built_at"))
         publish(index_dir, build)
         remove_stale_builds(index_dir, keep_previous=current)
     report.seconds = time.perf_counter() - started
@@ -300,7 +304,8 @@ def _die_with_parent(_: object = None) -> None:
 multiprocessing.util.register_after_fork(_die_with_parent, _die_with_parent)
 
 
-def ingest_all(paths: list[Path], corpus_dir: Path, repeated: Any, progress: Progress | None,
+def ingest_all(paths: list[Path], corpus_dir: Path, repeated: RepeatedLines | None,
+                progress: Progress | None,
                 stage: str, workers: int) -> Iterator[Ingested]:
     work = partial(_ingest_one, corpus_dir=corpus_dir, repeated=repeated)
     total = len(paths)
@@ -322,13 +327,10 @@ def _report(results: Iterable[Ingested], progress: Progress | None, stage: str,
         yield item
 
 
-def _ingest_one(path: Path, corpus_dir: Path, repeated: Any) -> Ingested:
+def _ingest_one(path: Path, corpus_dir: Path, repeated: RepeatedLines | None) -> Ingested:
     """Runs in a worker process: ingest and hash one file."""
     mtime_ns, size = _stat(path)
-    if repeated is None:
-        result = ingest.ingest_file(path, corpus_dir)
-    else:
-        result = ingest.ingest_file(path, corpus_dir, repeated)
+    result = ingest.ingest_file(path, corpus_dir, repeated)
     # A Document already carries the hash of its bytes: read the file once, not twice.
     digest = result.content_hash if isinstance(result, Document) else _digest(path)
     return Ingested(_relative(path, corpus_dir), mtime_ns, size, digest, result)
@@ -357,23 +359,23 @@ def _index_spool(build: Path, vocabulary: Vocabulary, total: int,
     return indexed
 
 
-def learn_repeated(paths: list[Path]) -> Any:
-    """The ingester's corpus-level boilerplate, when this ingester version learns it."""
-    learn = getattr(ingest, "learn_repeated_lines", None)
-    return learn(paths) if learn is not None else None
-
-
-def _load_repeated(build: Path) -> Any:
-    try:
-        return pickle.loads((build / REPEATED).read_bytes())
-    except FileNotFoundError:
+def _load_repeated(build: Path) -> RepeatedLines | None:
+    """The repetition learned at rebuild; none for a build made straight from Documents."""
+    if not (build / REPEATED).is_file():
         return None
+    data = read_json(build / REPEATED)
+    try:
+        return RepeatedLines.from_dict(data)
+    except (KeyError, TypeError, ValueError):
+        raise IndexUnavailable(f"the search index is damaged ({REPEATED}); rebuild it with: "
+                               f"{REBUILD_HINT}") from None
 
 
 def _write_build_info(build: Path, corpus_dir: Path | None, documents: int, skipped: int,
                       vocabulary: int, built_at: str | None = None) -> None:
     now = datetime.now(UTC).isoformat(timespec="seconds")
     write_json(build / BUILD_INFO, {
+        "format": FORMAT,
         "built_at": built_at or now,
         "updated_at": now,
         "corpus": str(corpus_dir.resolve()) if corpus_dir else None,

@@ -15,8 +15,10 @@ from tqdm import tqdm
 from soev_search import settings
 from soev_search.backend import Backend
 from soev_search.document import Skipped
+from soev_search.errors import SoevError
 from soev_search.filters import FACETS, FILTERS
 from soev_search.index import BuildReport
+from soev_search.questionnaire import Comparison, column_label, compare, find_question
 from soev_search.results import SearchRequest, SearchResult
 from soev_search.search import SearchBackend
 
@@ -87,6 +89,46 @@ def backend_options(args: argparse.Namespace) -> dict[str, str | None]:
 def _engine(args: argparse.Namespace) -> SearchBackend:
     config = settings.load(index=args.index, **backend_options(args))
     return Backend.from_settings(config).engine(config.index)
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    comparison = compare(engine.documents(), args.municipality, args.question)
+    if args.question is not None and find_question(comparison.questions, args.question) is None:
+        raise SoevError(f"no question {args.question!r}: give a number from 1 to "
+                        f"{len(comparison.questions)} or a slug (see soev-index compare --json)")
+    if args.json:
+        data = comparison.to_dict(only_selected=args.question is not None)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    elif args.question is not None:
+        _print_answers(comparison)
+    else:
+        _print_questions(comparison)
+    return 0
+
+
+def _print_questions(comparison: Comparison) -> None:
+    print(f"{len(comparison.documents)} documents: "
+          + ", ".join(column_label(d) for d in comparison.documents))
+    for number, question in enumerate(comparison.questions, 1):
+        print(f"{number:3}. {question.text} ({len(question.answers)} answers)")
+    print("\nFigures:")
+    for key, bars in comparison.charts.items():
+        values = ", ".join(f"{bar.label} {bar.figure.as_text() if bar.figure else '-'}"
+                           for bar in bars)
+        print(f"  {key}: {values}")
+
+
+def _print_answers(comparison: Comparison) -> None:
+    question = comparison.selected
+    if question is None:
+        print("No questionnaire documents.")
+        return
+    print(f"{comparison.questions.index(question) + 1}. {question.text}")
+    for doc in comparison.documents:
+        answer = question.answers.get(doc.id)
+        print(f"\n{column_label(doc)}:\n  " + ("\n  ".join(answer.splitlines()) if answer
+                                               else "(not answered)"))
 
 
 def search_json(result: SearchResult) -> dict:

@@ -26,7 +26,8 @@ def _filter_values(request: Any) -> dict[str, tuple]:
 SearchRequest = make_dataclass(
     "SearchRequest",
     [("query", str, field(default="")),
-     *[(f.name, tuple, field(default=())) for f in FILTERS],
+     *[(name, kind, field(default=default))
+       for f in FILTERS for name, kind, default in f.request_fields()],
      ("sort", SortOrder, field(default="relevance")),
      ("page", int, field(default=1)),
      ("per_page", int, field(default=DEFAULT_PER_PAGE))],

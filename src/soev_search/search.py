@@ -33,7 +33,17 @@ class SearchBackend(Protocol):
         """The text HTML-escaped with the query's words in <mark>."""
         ...
 
-    def stats(self) -> dict[str, Any]: ...
+    def stats(self) -> dict[str, Any]:
+        """What the index holds: documents, facet counts, size, when and from what built."""
+        ...
+
+    def build_id(self) -> str:
+        """Cheap; changes whenever a rebuild or update replaces the index (a cache key)."""
+        ...
+
+    def document_count(self) -> int:
+        """Cheap: the documents of the current build."""
+        ...
 
 
 SearchEngine = WhooshEngine

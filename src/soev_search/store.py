@@ -33,6 +33,11 @@ BUILD_INFO = "build.json"
 
 REBUILD_HINT = "soev-index rebuild"
 
+# What a build holds and how (Whoosh fields, our files, Document's JSON), recorded in every
+# build.json. Raise it with every change an older or newer soev-search could not read, and
+# note the change in CHANGELOG.md. Builds made before formats were recorded have none.
+FORMAT = 2
+
 
 class IndexBusy(SoevError):
     """Another rebuild or update holds the index's writer lock."""
@@ -61,6 +66,20 @@ def current_build(index_dir: Path) -> Path:
             f"rebuild it with: {REBUILD_HINT}"
         )
     return build
+
+
+def readable_build(index_dir: Path) -> tuple[Path, dict[str, Any]]:
+    """The current build and its build.json, when this version reads its format; else
+    IndexUnavailable naming the command that fixes it."""
+    build = current_build(index_dir)
+    info = read_json(build / BUILD_INFO)
+    found = info.get("format") if isinstance(info, dict) else None
+    if found != FORMAT:
+        raise IndexUnavailable(
+            f"the search index in {index_dir} has format {found or 'none'}, this version of "
+            f"soev-search reads format {FORMAT}; rebuild it with: {REBUILD_HINT}"
+        )
+    return build, info
 
 
 def pointer_stamp(index_dir: Path) -> tuple[int, int, int] | None:

@@ -23,7 +23,7 @@ from soev_search.errors import IndexUnavailable
 from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS
 from soev_search.schema import load_vocabulary, open_index, unpack_document
 from soev_search.spelling import Completions, SpellingWords
-from soev_search.store import BUILD_INFO, REBUILD_HINT, read_json
+from soev_search.store import REBUILD_HINT
 from soev_search.whoosh_facets import FacetColumns
 from soev_search.whoosh_query import is_costly
 
@@ -36,9 +36,9 @@ Ranking = list[tuple[int, float]]
 class OpenBuild:
     """Thread-safe; searchers are pooled so each thread has its own."""
 
-    def __init__(self, build: Path) -> None:
+    def __init__(self, build: Path, info: dict[str, Any]) -> None:
         self.build = build
-        self.info: dict[str, Any] = read_json(build / BUILD_INFO)
+        self.info = info
         self.analyzer = DanishAnalyzer(load_vocabulary(build))
         self.index = open_index(build, self.analyzer.decompounder.vocabulary)
         self._pool: list[Searcher] = []

@@ -26,7 +26,7 @@ from soev_search.filters import COLUMN_FILTERS, FACETS, KEYWORD_FILTERS
 from soev_search.highlight import Highlighter, highlighter_for
 from soev_search.query import NOTICE_ONLY_COMMON_WORDS, has_scoring, parse
 from soev_search.results import FacetValue, Hit, SearchRequest, SearchResult, facet_values
-from soev_search.store import current_build, pointer_stamp, size_on_disk
+from soev_search.store import pointer_stamp, readable_build, size_on_disk
 from soev_search.whoosh_build import OpenBuild
 from soev_search.whoosh_query import QueryCompiler
 from soev_search.whoosh_suggest import Suggester
@@ -75,6 +75,13 @@ class WhooshEngine:
     def mark(self, text: str, query: str) -> str:
         return highlighter_for(self._current().analyzer, parse(query).tree).mark(text)
 
+    def build_id(self) -> str:
+        """Names the build being served; changes with every rebuild and update."""
+        return self._current().build.name
+
+    def document_count(self) -> int:
+        return len(self._current().facets.alive)
+
     def stats(self) -> dict[str, Any]:
         build = self._current()
         counts = build.facets.count(build.facets.alive, SearchRequest())[1]
@@ -99,10 +106,10 @@ class WhooshEngine:
         with self._lock:
             if self._open is not None and stamp == self._stamp:
                 return self._open
-            build = current_build(self.index_dir)
+            build, info = readable_build(self.index_dir)
             old = self._open
             if old is None or old.build != build:
-                self._open = OpenBuild(build)
+                self._open = OpenBuild(build, info)
                 if old is not None:
                     old.retire()
             self._stamp = stamp

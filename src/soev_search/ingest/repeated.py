@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from soev_search.ingest.encoding import NotText, decode_text
 from soev_search.ingest.text import normalize_text
@@ -48,6 +49,14 @@ class RepeatedLines:
 
     def __len__(self) -> int:
         return len(self.hashes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, saved with the index so that `update` cleans as `rebuild` did."""
+        return {"hashes": sorted(self.hashes), "documents": self.documents}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RepeatedLines:
+        return cls(frozenset(int(key) for key in data["hashes"]), int(data["documents"]))
 
 
 def line_key(line: str) -> int:

@@ -56,7 +56,7 @@ def as_summary(document: Document) -> str:
         f"contact:     {_contact_line(contact) if contact else '-'}",
         f"sections:    {len(document.sections)}",
         "figures:     " + (", ".join(
-            f"{key}={_figure_text(figure)}" for key, figure in document.figures.items()
+            f"{key}={figure.as_text()}" for key, figure in document.figures.items()
             if figure is not None) or "-"),
         f"text:        {len(document.text):,} characters",
     ]
@@ -70,9 +70,3 @@ def _contact_line(contact: object) -> str:
     parts = [getattr(contact, key) for key in ("name", "email", "phone")]
     return ", ".join(part for part in parts if part) or "-"
 
-
-def _figure_text(figure: object) -> str:
-    value = getattr(figure, "value", None)
-    if getattr(figure, "lower_bound", False):
-        return f">={value}"
-    return f"~{value}" if getattr(figure, "approximate", False) else str(value)

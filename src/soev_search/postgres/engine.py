@@ -138,16 +138,19 @@ class PostgresSearchEngine:
             }
         return self.router.read(work)
 
+    def build_id(self) -> str:
+        """The live build and its version: changes with every rebuild and update."""
+        return self.router.read(lambda conn: "{}@{}".format(*_live(conn)))
+
+    def document_count(self) -> int:
+        return self.router.read(lambda conn: int(self._state(conn).info["documents"]))
+
     def close(self) -> None:
         self.router.close()
 
     def _state(self, conn: psycopg.Connection) -> _BuildState:
         """The live build as this snapshot sees it; loaded once per build and version."""
-        row = conn.execute(f"SELECT build, version FROM {layout.LIVE}").fetchone()
-        if row is None:
-            raise IndexUnavailable(f"the database holds no search index yet; build it with: "
-                                   f"{REBUILD_HINT}")
-        key = (row[0], row[1])
+        key = _live(conn)
         state = self._states.get(key)
         if state is None:
             with self._lock:
@@ -197,6 +200,7 @@ class _BuildState:
             analyzer = DanishAnalyzer(Vocabulary(stem for (stem,) in stems))
         info = dict(conn.execute(sql.SQL("SELECT key, value FROM {}").format(
             layout.table(build, "info"))).fetchall())
+        layout.require_format(info, conn.info.dbname)
         canonical = {}
         docs = layout.table(build, "docs")
         for name in (*COLUMN_FILTERS, *KEYWORD_FILTERS):
@@ -497,6 +501,15 @@ class _Suggester:
             if candidates:
                 return max(candidates, key=lambda c: (spelling.frequency(c), c))
         return None
+
+
+def _live(conn: psycopg.Connection) -> tuple[str, int]:
+    """(build, version) of the live build in this snapshot."""
+    row = conn.execute(f"SELECT build, version FROM {layout.LIVE}").fetchone()
+    if row is None:
+        raise IndexUnavailable(f"the database holds no search index yet; build it with: "
+                               f"{REBUILD_HINT}")
+    return row[0], row[1]
 
 
 def _like_prefix(text: str) -> str:

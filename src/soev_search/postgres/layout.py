@@ -18,8 +18,11 @@ from datetime import UTC, datetime
 import psycopg
 from psycopg import sql
 
+from soev_search.errors import IndexUnavailable
 from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS
 
+# The layout's version, kept in every build's info: a build of another format is refused.
+FORMAT = 1
 LIVE = "soev.live"
 BUILD_PREFIX = "soev_b_"
 # pg_advisory_lock key held by a running rebuild or update ("soev" in ASCII).
@@ -67,6 +70,15 @@ CREATE INDEX ON {schema}.spelling (folded text_pattern_ops);
 VACUUM ANALYZE {schema}.docs;
 VACUUM ANALYZE {schema}.spelling;
 """
+
+
+def require_format(info: dict, where: str) -> None:
+    """IndexUnavailable unless the build was written in this layout's format."""
+    found = info.get("format")
+    if found != FORMAT:
+        raise IndexUnavailable(
+            f"the search index in database {where} has format {found}; soev-search reads "
+            f"format {FORMAT}; rebuild it with: soev-index rebuild --backend postgres")
 
 
 def new_build_name() -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import pickle
 import tempfile
 import time
 from collections import Counter
@@ -40,10 +39,9 @@ from soev_search.index import (
     UpdateReport,
     find_changes,
     ingest_all,
-    learn_repeated,
     require_corpus,
 )
-from soev_search.ingest import corpus_files
+from soev_search.ingest import RepeatedLines, corpus_files, learn_repeated_lines
 from soev_search.postgres import layout
 from soev_search.postgres.database import REBUILD_HINT, Router
 from soev_search.postgres.terms import tsvector
@@ -62,7 +60,7 @@ def rebuild(corpus_dir: Path, router: Router, progress: Progress | None = None,
     require_corpus(corpus_dir)
     with router.write() as conn, _writer_lock(conn):
         paths = list(corpus_files(corpus_dir))
-        repeated = learn_repeated(paths)
+        repeated = learn_repeated_lines(paths)
         manifest: dict[str, Any] = {}
         skipped: list[Skipped] = []
 
@@ -86,7 +84,7 @@ def index_documents(documents: Iterable[Document], router: Router,
 
 
 def _build(conn: psycopg.Connection, documents: Iterator[Document], corpus_dir: Path | None,
-           manifest: dict[str, Any], skipped: list[Skipped], repeated: Any,
+           manifest: dict[str, Any], skipped: list[Skipped], repeated: RepeatedLines | None,
            progress: Progress | None) -> int:
     for statement in layout.SETUP.split(";"):
         if statement.strip():
@@ -122,10 +120,10 @@ def _build(conn: psycopg.Connection, documents: Iterator[Document], corpus_dir: 
                ((rel, json.dumps(entry)) for rel, entry in manifest.items()))
     now = _now()
     _write_info(conn, build, {
-        "built_at": now, "updated_at": now,
+        "format": layout.FORMAT, "built_at": now, "updated_at": now,
         "corpus": str(corpus_dir.resolve()) if corpus_dir else None,
         "documents": indexed, "skipped": len(skipped), "vocabulary": len(vocabulary),
-        "repeated": pickle.dumps(repeated).hex() if repeated is not None else None,
+        "repeated": repeated.to_dict() if repeated is not None else None,
     })
     for statement in layout.statements(layout.BUILD_INDEXES, build):
         conn.execute(statement)
@@ -157,6 +155,8 @@ def update(corpus_dir: Path, router: Router, progress: Progress | None = None,
     with router.write() as conn, _writer_lock(conn):
         current = _live_or_fail(conn)
         build = current[0]
+        info = _read_info(conn, build)
+        layout.require_format(info, conn.info.dbname)  # before changing anything
         manifest = dict(conn.execute(
             sql.SQL("SELECT rel, entry FROM {}").format(layout.table(build, "manifest"))))
         changes = find_changes(corpus_dir, manifest)
@@ -164,8 +164,7 @@ def update(corpus_dir: Path, router: Router, progress: Progress | None = None,
         if not changes.any():
             report.seconds = time.perf_counter() - started
             return report
-        info = _read_info(conn, build)
-        repeated = pickle.loads(bytes.fromhex(info["repeated"])) if info.get("repeated") else None
+        repeated = RepeatedLines.from_dict(info["repeated"]) if info.get("repeated") else None
         items = list(ingest_all(changes.modified, corpus_dir, repeated, progress, "update",
                                 workers))
         vocabulary = Vocabulary(stem for (stem,) in conn.execute(

@@ -13,6 +13,7 @@ from flask import Flask
 
 from soev_search import settings
 from soev_search.backend import Backend
+from soev_search.questionnaire import QuestionnaireCache
 from soev_search.web import (
     api,
     compare,
@@ -43,6 +44,7 @@ def create_app(index_dir: str | os.PathLike | None = None,
         engine=(backend or Backend.from_settings(paths)).engine(Path(paths.index)),
         corpus_dir=Path(paths.corpus),
         index_dir=Path(paths.index),
+        questionnaire=QuestionnaireCache(),
     )
     templating.init_app(app)
     security.init_app(app)

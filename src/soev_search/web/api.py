@@ -5,14 +5,22 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, jsonify, request
 
 from soev_search import settings
+from soev_search.questionnaire import compare as compare_documents
+from soev_search.questionnaire import find_question
+from soev_search.web.compare import questionnaire_documents
 from soev_search.web.context import engine
 from soev_search.web.openapi import openapi_spec
-from soev_search.web.params import bounded_int, parse_query, parse_search_request
+from soev_search.web.params import (
+    DEFAULT_COMPLETIONS,
+    MAX_COMPLETIONS,
+    ParamError,
+    bounded_int,
+    parse_query,
+    parse_search_request,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-MAX_COMPLETIONS = 10
-DEFAULT_COMPLETIONS = 8
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, OPTIONS",
@@ -57,6 +65,18 @@ def complete() -> Response:
     limit = bounded_int(request.args, "limit", DEFAULT_COMPLETIONS, 1, MAX_COMPLETIONS)
     # The engine completes the last word and keeps the words before it.
     return jsonify({"query": query, "suggestions": engine().complete(query, limit=limit)})
+
+
+@bp.get("/compare")
+def compare() -> Response:
+    """The questionnaire comparison: every question, or only `question` (slug or number)."""
+    question = request.args.get("question")
+    comparison = compare_documents(questionnaire_documents(),
+                                   request.args.getlist("municipality"), question)
+    if question and find_question(comparison.questions, question) is None:
+        raise ParamError(f"Ukendt spørgsmål '{question[:40]}': brug et nummer fra 1 til "
+                         f"{len(comparison.questions)} eller spørgsmålets korte navn.")
+    return jsonify(comparison.to_dict(only_selected=bool(question)))
 
 
 @bp.get("/openapi.json")

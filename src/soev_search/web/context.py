@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 
+from soev_search.questionnaire import QuestionnaireCache
+
 if TYPE_CHECKING:
     from soev_search.search import SearchBackend
 
@@ -17,6 +19,7 @@ class ServiceContext:
     engine: SearchBackend
     corpus_dir: Path
     index_dir: Path
+    questionnaire: QuestionnaireCache
 
 
 def service() -> ServiceContext:

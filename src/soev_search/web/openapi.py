@@ -12,7 +12,7 @@ from soev_search import settings
 from soev_search.document import DOCTYPES, FIGURE_KEYS
 from soev_search.filters import FACETS, FILTERS
 from soev_search.results import DEFAULT_PER_PAGE
-from soev_search.web.params import SORT_ORDERS
+from soev_search.web.params import DEFAULT_COMPLETIONS, MAX_COMPLETIONS, SORT_ORDERS
 
 
 def _array(items: dict[str, Any]) -> dict[str, Any]:
@@ -94,6 +94,28 @@ SCHEMAS: dict[str, Any] = {
                        "description": "Set when the query was searched as plain words"},
         },
     },
+    "Comparison": {
+        "type": "object",
+        "properties": {
+            "municipalities": _array({"type": "string"}),
+            "chosen": _array({"type": "string"}),
+            "documents": _array({"type": "object", "properties": {
+                "id": {"type": "string"}, "title": {"type": "string"},
+                "municipality": {"type": "string", "nullable": True},
+                "year": {"type": "integer", "nullable": True},
+                "date": {"type": "string", "nullable": True}, "label": {"type": "string"}}}),
+            "selected": {"type": "string", "nullable": True},
+            "questions": _array({"type": "object", "properties": {
+                "number": {"type": "integer"}, "slug": {"type": "string"},
+                "text": {"type": "string"},
+                "answers": {"type": "object", "description": "document id → answer",
+                            "additionalProperties": {"type": "string"}}}}),
+            "figures": {"type": "object", "description": "document id → figures",
+                        "additionalProperties": {
+                            "type": "object",
+                            "properties": {key: _ref("Figure") for key in FIGURE_KEYS}}},
+        },
+    },
     "Figure": {
         "type": "object", "nullable": True,
         "properties": {"value": {"type": "integer"}, "approximate": {"type": "boolean"},
@@ -156,11 +178,24 @@ def _paths() -> dict[str, Any]:
                 {"name": "q", "in": "query", "required": False,
                  "schema": {"type": "string", "maxLength": limits.max_query_chars}},
                 {"name": "limit", "in": "query", "required": False,
-                 "schema": {"type": "integer", "minimum": 1, "maximum": 10, "default": 8}},
+                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_COMPLETIONS,
+                            "default": DEFAULT_COMPLETIONS}},
             ],
             "responses": {"200": _json({"type": "object", "properties": {
                 "query": {"type": "string"}, "suggestions": _array({"type": "string"})}}),
                 **ERROR_RESPONSES},
+        }},
+        "/api/compare": {"get": {
+            "summary": "The status articles' questionnaire, municipality by municipality",
+            "operationId": "compare",
+            "parameters": [
+                {"name": "question", "in": "query", "required": False,
+                 "description": "Only this question: its slug or number (from 1).",
+                 "schema": {"type": "string"}},
+                _multi("municipality", {"type": "string"},
+                       "Only these municipalities (default: all)."),
+            ],
+            "responses": {"200": _json(_ref("Comparison")), "503": ERROR_RESPONSES["503"]},
         }},
         "/api/openapi.json": {"get": {
             "summary": "This description", "operationId": "openapi",

@@ -17,6 +17,9 @@ from soev_search.filters import FILTER_NAMES, FILTERS, Filter, FilterValueError
 from soev_search.results import DEFAULT_PER_PAGE, SearchRequest
 
 SORT_ORDERS = ("relevance", "date")
+# /api/complete's `limit`.
+DEFAULT_COMPLETIONS = 8
+MAX_COMPLETIONS = 10
 
 # Every parameter a search URL may carry, in the order the OpenAPI description lists them.
 SEARCH_PARAMS = ("q", *FILTER_NAMES, "sort", "page", "per_page")

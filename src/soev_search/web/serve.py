@@ -25,6 +25,7 @@ def serve(config: Settings, host: str, port: int, out: TextIO = sys.stdout) -> N
             report = backend.rebuild(config.corpus, config.index, progress=progress,
                                      workers=config.workers)
         print_build_report(report, out)
+    backend.require_readable(config.index)  # another format, or no database: one line
     app = create_app(config.index, config.corpus, backend=backend)
     try:
         server = waitress.create_server(app, host=host, port=port, threads=config.threads)

@@ -6,11 +6,12 @@ from typing import Any
 
 from flask import Flask, url_for
 
+from soev_search import settings
 from soev_search.document import Figure
 from soev_search.filters import FILTER_NAMES, filter_named
+from soev_search.questionnaire import column_label
 from soev_search.results import SearchRequest
 from soev_search.web import labels
-from soev_search.web.compare import column_label
 from soev_search.web.params import request_to_params
 
 
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
         facet_value_label=labels.facet_value_label,
         FACET_LABELS=labels.FACET_LABELS,
         FILTER_NAMES=FILTER_NAMES,
+        settings=settings.current,
         DOCTYPE_LABELS=labels.DOCTYPE_LABELS,
         LANGUAGE_LABELS=labels.LANGUAGE_LABELS,
         SORT_LABELS=labels.SORT_LABELS,
