@@ -19,7 +19,7 @@ from soev_search.results import FACETS, SearchRequest
 from soev_search.search import SearchEngine
 from soev_search.store import BUILDS, current_build
 
-HIT_KEYS = {"id", "title", "municipality", "year", "date", "doctype", "language", "score",
+HIT_KEYS = {"id", "title", "municipality", "year", "date", "doctype", "language", "score", "url",
             "snippet"}
 
 

@@ -16,11 +16,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "soev_search"
 LAYERS = (
     ("errors", "document", "municipalities", "settings", "cache"),
     ("analysis", "filters", "store", "ingest"),
-    ("query", "results", "spelling", "highlight", "schema", "questionnaire"),
+    ("query", "results", "spelling", "highlight", "schema", "questionnaire", "fetch"),
     ("index", "whoosh_andnot", "whoosh_query", "whoosh_facets", "whoosh_suggest",
-     "whoosh_build", "whoosh_engine", "postgres"),
+     "whoosh_build", "whoosh_engine", "watch", "postgres"),
     ("search", "backend"),
-    ("index_cli", "cli", "web"),
+    ("index_cli", "cli", "operator_cli", "web"),
 )
 
 

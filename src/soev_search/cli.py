@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from soev_search import settings
+from soev_search import operator_cli, settings
 from soev_search.errors import SoevError
 from soev_search.filters import FILTERS, Filter, FilterValueError
 
@@ -79,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="server threads (default: $SOEV_THREADS or 4 per CPU)")
     _add_workers(serve)
     _add_backend(serve)
+    operator_cli.add_watch_option(serve)
     serve.set_defaults(handler=_run_serve)
+    operator_cli.add_commands(commands)
     return parser
 
 
@@ -179,7 +181,8 @@ def _run_serve(args: argparse.Namespace) -> int:
     from soev_search.web.serve import serve  # Flask loads only for this command
 
     serve(settings.load(corpus=args.corpus, index=args.index, threads=args.threads,
-                        workers=args.workers, **backend_options(args)), args.host, args.port)
+                        workers=args.workers, **backend_options(args)), args.host, args.port,
+          watch=args.watch)
     return 0
 
 

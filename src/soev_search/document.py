@@ -84,6 +84,11 @@ class Document:
     contact: Contact | None = None
     # What the ingester changed beyond cleaning, one line each ("text cut at 2,000,000 chars").
     notes: list[str] = field(default_factory=list)
+    # From the document's sidecar (ingest/sidecar.py): where it was fetched from and when,
+    # and which of title, municipality, date, doctype, language were set by hand there.
+    url: str | None = None
+    fetched: str | None = None
+    set_by_hand: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

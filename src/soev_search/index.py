@@ -33,6 +33,12 @@ from soev_search.analysis import Vocabulary, part_counts, raw_words
 from soev_search.document import Document, Skipped
 from soev_search.errors import IndexUnavailable, SoevError
 from soev_search.ingest import RepeatedLines
+from soev_search.ingest.sidecar import (
+    SIDECAR_SUFFIX,
+    document_of_sidecar,
+    sidecar_path,
+    sidecar_problems,
+)
 from soev_search.schema import (
     create_index,
     document_fields,
@@ -72,6 +78,8 @@ class BuildReport:
     indexed: int
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+    # Problems in the sidecars of indexed documents: (sidecar path, problem), one per problem.
+    warnings: list[Skipped] = field(default_factory=list)
 
 
 @dataclass
@@ -81,6 +89,7 @@ class UpdateReport:
     deleted: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+    warnings: list[Skipped] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -92,12 +101,20 @@ class Ingested:
     size: int
     digest: str | None
     result: Document | Skipped
+    # The sidecar's [mtime_ns, size], or None without one: a changed sidecar re-indexes.
+    meta: list[int] | None = None
 
     def manifest_entry(self) -> dict[str, Any]:
         doc_id = self.result.id if isinstance(self.result, Document) else None
         reason = self.result.reason if isinstance(self.result, Skipped) else None
         return {"mtime_ns": self.mtime_ns, "size": self.size, "hash": self.digest,
-                "id": doc_id, "skipped": reason}
+                "id": doc_id, "skipped": reason, "meta": self.meta}
+
+    def warnings(self) -> list[Skipped]:
+        if not isinstance(self.result, Document):
+            return []
+        return [Skipped(self.rel + SIDECAR_SUFFIX, problem)
+                for problem in sidecar_problems(self.result)]
 
 
 def index_exists(index_dir: Path) -> bool:
@@ -117,22 +134,38 @@ def rebuild(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     require_corpus(corpus_dir)
     with writer_lock(index_dir):
-        paths = list(ingest.corpus_files(corpus_dir))
-        repeated = ingest.learn_repeated_lines(paths)
-        manifest: dict[str, Any] = {}
-        skipped: list[Skipped] = []
+        corpus = CorpusReading(corpus_dir, progress, workers)
+        indexed = _build(index_dir, corpus.documents(), corpus_dir, corpus.manifest,
+                         corpus.skipped, corpus.repeated, progress, workers)
+    return BuildReport(indexed, corpus.skipped, time.perf_counter() - started, corpus.warnings)
 
-        def documents() -> Iterator[Document]:
-            for item in ingest_all(paths, corpus_dir, repeated, progress, "ingest", workers):
-                manifest[item.rel] = item.manifest_entry()
-                if isinstance(item.result, Skipped):
-                    skipped.append(item.result)
-                else:
-                    yield item.result
 
-        indexed = _build(index_dir, documents(), corpus_dir, manifest, skipped, repeated,
-                         progress, workers)
-    return BuildReport(indexed, skipped, time.perf_counter() - started)
+class CorpusReading:
+    """A whole corpus read for a rebuild (by either backend): its files, the repetition learned
+    from them, and, filled while `documents()` is consumed, the manifest, the skipped files and
+    the sidecar warnings."""
+
+    def __init__(self, corpus_dir: Path, progress: Progress | None, workers: int) -> None:
+        sidecars: list[Path] = []
+        self.corpus_dir = corpus_dir
+        self.paths = list(ingest.corpus_files(corpus_dir, sidecars))
+        self.repeated = ingest.learn_repeated_lines(self.paths)
+        self.manifest: dict[str, Any] = {}
+        self.skipped: list[Skipped] = []
+        self.warnings = _orphan_warnings(sidecars, corpus_dir)
+        self._progress = progress
+        self._workers = workers
+
+    def documents(self) -> Iterator[Document]:
+        """Every readable document, ingested in the worker pool."""
+        for item in ingest_all(self.paths, self.corpus_dir, self.repeated, self._progress,
+                               "ingest", self._workers):
+            self.manifest[item.rel] = item.manifest_entry()
+            self.warnings.extend(item.warnings())
+            if isinstance(item.result, Skipped):
+                self.skipped.append(item.result)
+            else:
+                yield item.result
 
 
 def index_documents(documents: Iterable[Document], index_dir: Path,
@@ -190,7 +223,8 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
         current, current_info = readable_build(index_dir)
         manifest: dict[str, Any] = read_json(current / MANIFEST)
         changes = find_changes(corpus_dir, manifest)
-        report = UpdateReport(deleted=sum(1 for rel in changes.removed if manifest[rel]["id"]))
+        report = UpdateReport(deleted=sum(1 for rel in changes.removed if manifest[rel]["id"]),
+                              warnings=changes.orphans)
         if not changes.any():
             report.seconds = time.perf_counter() - started
             return report
@@ -218,6 +252,7 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
                     if isinstance(item.result, Document):
                         spelling.add(surface_words(f"{item.result.title}\n{item.result.text}"))
                     _apply(writer, item, old_id, report)
+                    report.warnings.extend(item.warnings())
                     manifest[item.rel] = item.manifest_entry()
             writer.commit()
         except BaseException:
@@ -264,6 +299,7 @@ class Changes:
     modified: list[Path] = field(default_factory=list)  # new or different content
     touched: dict[str, dict] = field(default_factory=dict)  # same content, new mtime/size
     removed: list[str] = field(default_factory=list)
+    orphans: list[Skipped] = field(default_factory=list)  # sidecars without a document
 
     def any(self) -> bool:
         return bool(self.modified or self.touched or self.removed)
@@ -271,17 +307,23 @@ class Changes:
 
 def find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
     """Compare mtime and size first; hash only files whose stat differs."""
-    changes = Changes()
+    sidecars: list[Path] = []
+    paths = list(ingest.corpus_files(corpus_dir, sidecars))
+    changes = Changes(orphans=_orphan_warnings(sidecars, corpus_dir))
+    with_sidecar = set(sidecars)
     seen: set[str] = set()
-    for path in ingest.corpus_files(corpus_dir):
+    for path in paths:
         rel = _relative(path, corpus_dir)
         seen.add(rel)
         entry = manifest.get(rel)
         mtime_ns, size = _stat(path)
-        if entry and (entry["mtime_ns"], entry["size"]) == (mtime_ns, size):
+        # Most files have no sidecar: no stat for those.
+        meta = _sidecar_stamp(path) if sidecar_path(path) in with_sidecar else None
+        same_meta = entry is not None and entry.get("meta") == meta
+        if same_meta and (entry["mtime_ns"], entry["size"]) == (mtime_ns, size):
             continue
         digest = _digest(path)
-        if entry and digest is not None and entry["hash"] == digest:
+        if same_meta and digest is not None and entry["hash"] == digest:
             changes.touched[rel] = {"mtime_ns": mtime_ns, "size": size}
         else:
             changes.modified.append(path)
@@ -289,7 +331,13 @@ def find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
     return changes
 
 
-def _die_with_parent(_: object = None) -> None:
+def _orphan_warnings(sidecars: list[Path], corpus_dir: Path) -> list[Skipped]:
+    return [Skipped(_relative(path, corpus_dir),
+                    f"no document named {document_of_sidecar(path).name!r} beside it; not used")
+            for path in ingest.orphan_sidecars(sidecars)]
+
+
+def die_with_parent(_: object = None) -> None:
     """In a forked worker: end when the rebuild that started it dies, even by SIGKILL.
 
     Without this, pool workers and Whoosh's writer processes outlive a killed rebuild,
@@ -301,7 +349,7 @@ def _die_with_parent(_: object = None) -> None:
 
 
 # Runs in every process multiprocessing forks (our ingest pool and Whoosh's writer processes).
-multiprocessing.util.register_after_fork(_die_with_parent, _die_with_parent)
+multiprocessing.util.register_after_fork(die_with_parent, die_with_parent)
 
 
 def ingest_all(paths: list[Path], corpus_dir: Path, repeated: RepeatedLines | None,
@@ -330,10 +378,11 @@ def _report(results: Iterable[Ingested], progress: Progress | None, stage: str,
 def _ingest_one(path: Path, corpus_dir: Path, repeated: RepeatedLines | None) -> Ingested:
     """Runs in a worker process: ingest and hash one file."""
     mtime_ns, size = _stat(path)
+    meta = _sidecar_stamp(path)
     result = ingest.ingest_file(path, corpus_dir, repeated)
     # A Document already carries the hash of its bytes: read the file once, not twice.
     digest = result.content_hash if isinstance(result, Document) else _digest(path)
-    return Ingested(_relative(path, corpus_dir), mtime_ns, size, digest, result)
+    return Ingested(_relative(path, corpus_dir), mtime_ns, size, digest, result, meta)
 
 
 def _index_spool(build: Path, vocabulary: Vocabulary, total: int,
@@ -425,6 +474,14 @@ def _stat(path: Path) -> tuple[int, int]:
     except OSError:
         return (0, -1)
     return (st.st_mtime_ns, st.st_size)
+
+
+def _sidecar_stamp(path: Path) -> list[int] | None:
+    try:
+        st = sidecar_path(path).stat()
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size]
 
 
 def _digest(path: Path) -> str | None:

@@ -17,7 +17,7 @@ from soev_search.backend import Backend
 from soev_search.document import Skipped
 from soev_search.errors import SoevError
 from soev_search.filters import FACETS, FILTERS
-from soev_search.index import BuildReport
+from soev_search.index import BuildReport, UpdateReport
 from soev_search.questionnaire import Comparison, column_label, compare, find_question
 from soev_search.results import SearchRequest, SearchResult
 from soev_search.search import SearchBackend
@@ -43,9 +43,7 @@ def run_update(args: argparse.Namespace) -> int:
     with Progress(sys.stderr) as progress:
         report = Backend.from_settings(config).update(config.corpus, config.index,
                                                       progress=progress, workers=config.workers)
-    print(f"Added {report.added}, changed {report.changed}, deleted {report.deleted}, "
-          f"skipped {len(report.skipped)} in {report.seconds:.1f} s")
-    _print_skipped(report.skipped, sys.stdout)
+    print_update_report(report, sys.stdout)
     return 0
 
 
@@ -82,8 +80,8 @@ def run_stats(args: argparse.Namespace) -> int:
 
 def backend_options(args: argparse.Namespace) -> dict[str, str | None]:
     """The backend settings given on the command line, for settings.load()."""
-    return {"backend": args.backend, "database_url": args.database_url,
-            "database_read_url": args.database_read_url}
+    return {name: getattr(args, name, None)  # commands without the options: the settings'
+            for name in ("backend", "database_url", "database_read_url")}
 
 
 def _engine(args: argparse.Namespace) -> SearchBackend:
@@ -179,11 +177,25 @@ def print_build_report(report: BuildReport, out: TextIO) -> None:
     print(f"Indexed {report.indexed} documents, skipped {len(report.skipped)} "
           f"in {report.seconds:.1f} s", file=out, flush=True)
     _print_skipped(report.skipped, out)
+    _print_warnings(report.warnings, out)
+
+
+def print_update_report(report: UpdateReport, out: TextIO, prefix: str = "") -> None:
+    print(f"{prefix}Added {report.added}, changed {report.changed}, deleted {report.deleted}, "
+          f"skipped {len(report.skipped)} in {report.seconds:.1f} s", file=out, flush=True)
+    _print_skipped(report.skipped, out)
+    _print_warnings(report.warnings, out)
 
 
 def _print_skipped(skipped: list[Skipped], out: TextIO) -> None:
     for item in skipped:
         print(f"  skipped {item.path}: {item.reason}", file=out, flush=True)
+
+
+def _print_warnings(warnings: list[Skipped], out: TextIO) -> None:
+    """Sidecar problems: the document is indexed, without the fields that were wrong."""
+    for item in warnings:
+        print(f"  warning {item.path}: {item.reason}", file=out, flush=True)
 
 
 _MARK = re.compile(r"</?mark>")
@@ -201,6 +213,8 @@ def _print_result(result: SearchResult, bold: bool) -> None:
         about = " · ".join(str(v) for v in (hit.municipality, hit.date or hit.year,
                                                hit.doctype, hit.language) if v)
         print(f"\n{number}. {hit.title}\n   [{about}] id={hit.id} score={hit.score}")
+        if hit.url:
+            print(f"   {hit.url}")
         snippet = _MARK.sub(lambda m: marks[m.group() == "</mark>"], hit.snippet)
         print(f"   {html.unescape(snippet)}")
     for name in FACETS:

@@ -49,6 +49,8 @@ class Hit:
     score: float
     # HTML: matched words in <mark>, everything else escaped.
     snippet: str
+    # Where the document was fetched from (its sidecar's url), if it was.
+    url: str | None = None
 
 
 @dataclass(frozen=True)

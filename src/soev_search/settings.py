@@ -65,6 +65,12 @@ class Settings:
     max_page: int = _setting(1000, "highest page number the web serves")
     max_per_page: int = _setting(100, "most results per page")
     max_export_rows: int = _setting(2000, "most rows of a CSV export")
+    fetch_timeout: int = _setting(20, "seconds `add` waits for a server to connect or to send "
+                                  "more (a whole download may take 15 times as long)")
+    fetch_max_mb: int = _setting(50, "largest page or PDF `add` downloads, MB (the download "
+                                 "stops there)")
+    watch_quiet_ms: int = _setting(1000, "how long a changed file must keep its size and mtime "
+                                   "before `watch` reads it, ms")
 
     @staticmethod
     def env_name(name: str) -> str:

@@ -191,4 +191,5 @@ class _Search:
             language=doc.language,
             score=round(score, 4),
             snippet=highlighter.snippet(doc.text),
+            url=doc.url,
         )

@@ -28,6 +28,12 @@ from soev_search.ingest.readers import (
     read_bytes,
 )
 from soev_search.ingest.repeated import RepeatedLines, learn_repeated_lines
+from soev_search.ingest.sidecar import (
+    apply_sidecar,
+    document_of_sidecar,
+    is_sidecar,
+    read_sidecar,
+)
 from soev_search.ingest.structure import emails, extract_contact, extract_sections
 
 __all__ = [
@@ -39,21 +45,28 @@ __all__ = [
     "document_id",
     "ingest_file",
     "learn_repeated_lines",
+    "orphan_sidecars",
 ]
 
 
-def corpus_files(corpus_root: Path) -> Iterator[Path]:
+def corpus_files(corpus_root: Path, sidecars: list[Path] | None = None) -> Iterator[Path]:
     """Every candidate below the corpus root in a stable order: all files (unsupported ones
     too, so they are reported as skipped) and directories named like supported files.
-    Hidden files and folders and README.md are left out.
+    Hidden files and folders, README.md and sidecars (`NAME.meta.json`, read with the
+    document they describe) are left out; the sidecars are appended to `sidecars` if given.
 
     The order is that of the paths' parts, sorted: each folder's entries by name, a folder's
     contents right after it. One os.scandir per folder (no pathlib per file) keeps `update`'s
     scan of a large corpus cheap."""
-    yield from _walk(corpus_root)
+    yield from _walk(corpus_root, sidecars)
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def orphan_sidecars(sidecars: list[Path]) -> list[Path]:
+    """Sidecars with no document beside them (`strategi.meta.json` for `strategi.pdf`)."""
+    return [path for path in sidecars if not document_of_sidecar(path).is_file()]
+
+
+def _walk(folder: Path, sidecars: list[Path] | None) -> Iterator[Path]:
     try:
         with os.scandir(folder) as entries:
             listed = sorted((entry.name, entry.is_dir(), entry.is_dir(follow_symlinks=False))
@@ -63,13 +76,16 @@ def _walk(folder: Path) -> Iterator[Path]:
     for name, is_dir, is_real_dir in listed:
         path = folder / name
         if not is_dir:
-            if name != "README.md":
+            if is_sidecar(name):
+                if sidecars is not None:
+                    sidecars.append(path)
+            elif name != "README.md":
                 yield path
             continue
         if Path(name).suffix.lower() in SUPPORTED_SUFFIXES and name != "README.md":
             yield path
         if is_real_dir:  # like rglob: symlinked folders are listed, not entered
-            yield from _walk(path)
+            yield from _walk(path, sidecars)
 
 
 def document_id(relative_path: str) -> str:
@@ -79,11 +95,13 @@ def document_id(relative_path: str) -> str:
 
 def ingest_file(path: Path, corpus_root: Path | None = None,
                 repeated: RepeatedLines | None = None) -> Document | Skipped:
-    """Read, clean and describe one file. Never raises: problems become Skipped(reason)."""
+    """Read, clean and describe one file, with the corrections of its sidecar if it has one.
+    Never raises: problems become Skipped(reason)."""
     rel = _relative(path, corpus_root)
     try:
         raw = read_bytes(path)
-        return _describe(extract(path, raw, repeated), rel, raw)
+        return apply_sidecar(_describe(extract(path, raw, repeated), rel, raw),
+                             read_sidecar(path))
     except Unreadable as exc:
         return Skipped(rel, str(exc))
     except RecursionError:

@@ -43,15 +43,18 @@ def as_json(document: Document) -> str:
 
 def as_summary(document: Document) -> str:
     contact = document.contact
+    mark = _by_hand_marker(document)
     lines = [
-        f"title:       {document.title}",
+        f"title:       {document.title}{mark('title')}",
         f"id:          {document.id}",
         f"path:        {document.path}",
+        f"url:         {document.url or '-'}",
+        f"fetched:     {document.fetched or '-'}",
         f"source:      {document.source}",
-        f"doctype:     {document.doctype}",
-        f"language:    {document.language}",
-        f"date:        {document.date or '-'}",
-        f"municipality: {document.municipality or '-'}",
+        f"doctype:     {document.doctype}{mark('doctype')}",
+        f"language:    {document.language}{mark('language')}",
+        f"date:        {document.date or '-'}{mark('date')}",
+        f"municipality: {document.municipality or '-'}{mark('municipality')}",
         f"mentions:    {', '.join(document.municipalities_mentioned) or '-'}",
         f"contact:     {_contact_line(contact) if contact else '-'}",
         f"sections:    {len(document.sections)}",
@@ -64,6 +67,11 @@ def as_summary(document: Document) -> str:
     preview = document.text[:_PREVIEW_CHARS]
     ellipsis = " …" if len(document.text) > _PREVIEW_CHARS else ""
     return "\n".join(lines) + "\n\n" + preview + ellipsis
+
+
+def _by_hand_marker(document: Document):
+    """A suffix for fields the document's sidecar set by hand."""
+    return lambda key: "  (set by hand)" if key in document.set_by_hand else ""
 
 
 def _contact_line(contact: object) -> str:

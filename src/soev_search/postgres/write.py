@@ -34,6 +34,7 @@ from soev_search.errors import SoevError
 from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS, filter_named
 from soev_search.index import (
     BuildReport,
+    CorpusReading,
     Ingested,
     Progress,
     UpdateReport,
@@ -41,7 +42,7 @@ from soev_search.index import (
     ingest_all,
     require_corpus,
 )
-from soev_search.ingest import RepeatedLines, corpus_files, learn_repeated_lines
+from soev_search.ingest import RepeatedLines
 from soev_search.postgres import layout
 from soev_search.postgres.database import REBUILD_HINT, Router
 from soev_search.postgres.terms import tsvector
@@ -59,21 +60,10 @@ def rebuild(corpus_dir: Path, router: Router, progress: Progress | None = None,
     corpus_dir = Path(corpus_dir)
     require_corpus(corpus_dir)
     with router.write() as conn, _writer_lock(conn):
-        paths = list(corpus_files(corpus_dir))
-        repeated = learn_repeated_lines(paths)
-        manifest: dict[str, Any] = {}
-        skipped: list[Skipped] = []
-
-        def documents() -> Iterator[Document]:
-            for item in ingest_all(paths, corpus_dir, repeated, progress, "ingest", workers):
-                manifest[item.rel] = item.manifest_entry()
-                if isinstance(item.result, Skipped):
-                    skipped.append(item.result)
-                else:
-                    yield item.result
-
-        indexed = _build(conn, documents(), corpus_dir, manifest, skipped, repeated, progress)
-    return BuildReport(indexed, skipped, time.perf_counter() - started)
+        corpus = CorpusReading(corpus_dir, progress, workers)
+        indexed = _build(conn, corpus.documents(), corpus_dir, corpus.manifest, corpus.skipped,
+                         corpus.repeated, progress)
+    return BuildReport(indexed, corpus.skipped, time.perf_counter() - started, corpus.warnings)
 
 
 def index_documents(documents: Iterable[Document], router: Router,
@@ -160,7 +150,8 @@ def update(corpus_dir: Path, router: Router, progress: Progress | None = None,
         manifest = dict(conn.execute(
             sql.SQL("SELECT rel, entry FROM {}").format(layout.table(build, "manifest"))))
         changes = find_changes(corpus_dir, manifest)
-        report = UpdateReport(deleted=sum(1 for rel in changes.removed if manifest[rel]["id"]))
+        report = UpdateReport(deleted=sum(1 for rel in changes.removed if manifest[rel]["id"]),
+                              warnings=changes.orphans)
         if not changes.any():
             report.seconds = time.perf_counter() - started
             return report
@@ -204,6 +195,7 @@ def _apply_changes(conn: psycopg.Connection, build: str, analyzer: DanishAnalyze
             added.append(item.result)
             report.changed += bool(old_id)
             report.added += not old_id
+        report.warnings.extend(item.warnings())
         manifest[item.rel] = item.manifest_entry()
     docs = layout.table(build, "docs")
     spelling_delta: Counter[str] = Counter()

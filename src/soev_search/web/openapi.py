@@ -11,6 +11,7 @@ from typing import Any
 from soev_search import settings
 from soev_search.document import DOCTYPES, FIGURE_KEYS
 from soev_search.filters import FACETS, FILTERS
+from soev_search.ingest.sidecar import OVERRIDABLE
 from soev_search.results import DEFAULT_PER_PAGE
 from soev_search.web.params import DEFAULT_COMPLETIONS, MAX_COMPLETIONS, SORT_ORDERS
 
@@ -80,6 +81,8 @@ SCHEMAS: dict[str, Any] = {
             "language": {"type": "string"}, "score": {"type": "number"},
             "snippet": {"type": "string",
                         "description": "HTML: text escaped, matched words in <mark>"},
+            "url": {"type": "string", "nullable": True,
+                    "description": "Where the document was fetched from, if it was"},
         },
     },
     "SearchResult": {
@@ -141,6 +144,11 @@ SCHEMAS: dict[str, Any] = {
                 "name": {"type": "string", "nullable": True},
                 "email": {"type": "string", "nullable": True},
                 "phone": {"type": "string", "nullable": True}}},
+            "url": {"type": "string", "nullable": True,
+                    "description": "Where the document was fetched from, if it was"},
+            "fetched": {"type": "string", "nullable": True,
+                        "description": "When it was fetched (ISO 8601)"},
+            "set_by_hand": _array({"type": "string", "enum": list(OVERRIDABLE)}),
         },
     },
 }
