@@ -380,3 +380,31 @@ def test_a_filter_matching_none_of_the_query_gives_no_hits(many):
     result = engine.search(SearchRequest("drift", municipality=("Aalborg",)))
     assert result.total == 0 and result.hits == []
     assert {fv.value for fv in result.facets["municipality"]} == {"Aalborg", "Odense", "Vejle"}
+
+
+# --- both backends side by side ----------------------------------------------------------------
+
+ALIKE_QUERIES = ["kantine", "kantine aftale", "socialoekonomi", '"aftale med seks"', "social*",
+                 "kantine -aftale", "strand OR partnerskabsaftale", "title:strategi",
+                 "mentions:aalborg", "kantime", "", "med", "kantine (", "xylofon"]
+
+
+def test_both_backends_give_the_same_answers_but_for_scores(request, tmp_path_factory):
+    fetched = doc("fetched", "Hentet notat", "Et notat om kantine og drift.", year=2019,
+                  date="2019-02", doctype="notat", url="https://example.dk/notat.pdf")
+    engines = [built(kind, request, tmp_path_factory, [*DOCUMENTS, fetched])()
+               for kind in ("whoosh", "postgres")]
+    for query in ALIKE_QUERIES:
+        for sort in ("relevance", "date"):
+            whoosh, postgres = (engine.search(SearchRequest(query, sort=sort, per_page=100))
+                                for engine in engines)
+            unscored = [[{**h.__dict__, "score": None} for h in r.hits]
+                        for r in (whoosh, postgres)]
+            if sort == "date" or not query:
+                assert unscored[0] == unscored[1], (query, sort)
+            else:  # the same hits; their order follows each backend's ranking
+                assert sorted(map(repr, unscored[0])) == sorted(map(repr, unscored[1])), query
+            assert (whoosh.total, whoosh.facets, whoosh.suggestion, whoosh.notice) == (
+                postgres.total, postgres.facets, postgres.suggestion, postgres.notice), query
+    assert {h.url for h in engines[1].search(SearchRequest("hentet")).hits} == {
+        "https://example.dk/notat.pdf"}

@@ -453,7 +453,7 @@ class _Search:
     def _hit(doc: Document, score: float, marker: Highlighter) -> Hit:
         return Hit(id=doc.id, title=doc.title, municipality=doc.municipality, year=doc.year,
                    date=doc.date, doctype=doc.doctype, language=doc.language,
-                   score=round(score, 4), snippet=marker.snippet(doc.text))
+                   score=round(score, 4), snippet=marker.snippet(doc.text), url=doc.url)
 
 
 class _Suggester:
