@@ -179,7 +179,7 @@ class _BuildState:
     # Per build and version (so never stale): facet groups and rankings of recent queries,
     # and whether a term occurs in some title or text ("did you mean").
     groups: RecentCache[str, list[tuple]] = field(default_factory=_recent, repr=False)
-    rankings: RecentCache[tuple[str, bool], tuple[list[tuple[int, float]], bool]] = field(
+    rankings: RecentCache[tuple[str, str | None], tuple[list[tuple[int, float]], bool]] = field(
         default_factory=_recent, repr=False)
     known: RecentCache[str, bool] = field(
         default_factory=lambda: RecentCache(KNOWN_TERMS), repr=False)
@@ -415,7 +415,7 @@ class _Search:
             score = sql.SQL("0.0")
             order = sql.SQL("date DESC, seq")
         where = sql.SQL(" AND ").join(conditions)
-        key = (where.as_string(self.conn), relevance)
+        key = (where.as_string(self.conn), self.part.rank if relevance else None)
         cached = self.state.rankings.get(key)
         if cached is not None and (cached[1] or (depth is not None and len(cached[0]) >= depth)):
             return cached[0]
