@@ -130,7 +130,58 @@ def test_words_not_in_the_vocabulary_are_not_split():
 
 
 def test_rare_words_are_not_learned():
-    vocabulary = Vocabulary.learn(part_counts(Counter(raw_words("kantine kantine rand"))))
+    vocabulary = Vocabulary.learn(part_counts(Counter(raw_words("kantine kantine xylofon"))))
     assert "kantine" in vocabulary
-    assert "rand" not in vocabulary
+    assert "xylofon" not in vocabulary  # once in the corpus, and not in the lexicon
     assert stem("kantinen") in vocabulary.stems
+
+
+# --- the shipped lexicon and stem families ----------------------------------------------------
+
+def lexicon_only() -> Decompounder:
+    """What a corpus of no words at all would split with: the shipped lexicon alone."""
+    return Decompounder(Vocabulary.lexicon())
+
+
+@pytest.mark.parametrize(("compound", "parts"), [
+    ("markedsvilkår", ("markedsvilkår", "marked", "vilkår")),
+    ("uddannelsesindsatsen", ("uddannelsesindsats", "uddannelse", "indsats")),
+    ("beskæftigelsesindsats", ("beskæftigelsesindsats", "beskæftigelse", "indsats")),
+])
+def test_the_lexicon_splits_compounds_no_corpus_taught(compound, parts):
+    analyzer = DanishAnalyzer()  # no vocabulary given: the lexicon
+    assert set(analyzer.terms(compound)) == {stem(fold(part)) for part in parts}
+
+
+@pytest.mark.parametrize("word", ["deportering", "betaling", "strand", "indkøbsordning",
+                                  "sekundært", "Frederikshavn", "virksomhed"])
+def test_the_lexicon_does_not_split_words_at_endings_or_names(word):
+    parts = lexicon_only().split(fold(word.lower()))
+    assert not {"ring", "ling", "rand", "havn", "aert", "somhed"} & set(parts)
+
+
+def test_learned_vocabulary_includes_the_lexicon():
+    vocabulary = Vocabulary.learn(Counter())
+    assert "vilkår" not in raw_words("") and fold("vilkår") in vocabulary
+    assert len(vocabulary) == len(Vocabulary.lexicon()) > 5_000
+
+
+@pytest.mark.parametrize("family", [
+    ("socialøkonomi", "socialøkonomien", "socialøkonomisk", "socialøkonomiske"),
+    ("økologi", "økologisk", "økologiske"),
+    ("politik", "politikken", "politisk", "politiske"),
+    ("strategi", "strategien", "strategisk"),
+    ("indsats", "indsatsen", "indsatser"),
+    ("café", "caféen", "caféer"),
+])
+def test_derivations_users_treat_as_one_word_share_a_stem(family):
+    assert len({stem(fold(word)) for word in family}) == 1
+
+
+@pytest.mark.parametrize(("word", "other"), [
+    ("politisk", "politi"),   # police is not politics
+    ("nordisk", "nord"),      # no -i/-ik noun the lexicon knows: left alone
+    ("økonomisk", "økonom"),  # the economist is another word
+])
+def test_stem_families_stay_apart_from_other_words(word, other):
+    assert stem(fold(word)) != stem(fold(other))

@@ -239,3 +239,18 @@ def test_rebuild_report_names_every_skipped_file(capsys) -> None:
         "  skipped a.bin: binary file",
         "  skipped b.txt: empty file",
     ]
+
+
+def test_search_json_finds_compounds_by_their_parts_and_says_when_relaxed(index_dir):
+    data = json.loads(cli("search", "vilkår", "--index", str(index_dir), "--json").stdout)
+    assert {"Roskilde", "Silkeborg"} <= {hit["municipality"] for hit in data["hits"]}
+    assert data["relaxed"] is False and data["exact_total"] == data["total"]
+    assert json.loads(cli("search", "rand", "--index", str(index_dir), "--json").stdout)[
+        "total"] == 0
+    relaxed = json.loads(cli("search", "markedsvilkår xylofon", "--index", str(index_dir),
+                             "--json").stdout)
+    assert relaxed["relaxed"] is True and relaxed["exact_total"] == 0
+    assert relaxed["notice"].startswith("Kun få dokumenter indeholder alle ordene")
+    assert {hit["municipality"] for hit in relaxed["hits"]} == {"Roskilde", "Silkeborg"}
+    text = cli("search", "markedsvilkår xylofon", "--index", str(index_dir)).stdout
+    assert "2 documents, 0 with all the words" in text

@@ -15,8 +15,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "soev_search"
 # Lowest first. A module may import its own layer and those below. Prefixes match packages.
 LAYERS = (
     ("errors", "document", "municipalities", "settings", "cache"),
-    ("analysis", "filters", "store", "ingest"),
-    ("query", "results", "spelling", "highlight", "schema", "questionnaire", "fetch"),
+    ("analysis", "synonyms", "filters", "store", "ingest"),
+    ("query", "relaxed", "results", "spelling", "highlight", "schema", "questionnaire", "fetch"),
     ("index", "whoosh_andnot", "whoosh_query", "whoosh_facets", "whoosh_suggest",
      "whoosh_build", "whoosh_engine", "watch", "postgres"),
     ("search", "backend"),

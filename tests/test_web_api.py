@@ -191,3 +191,18 @@ def test_search_parameters_match_what_the_server_reads(client: FlaskClient) -> N
     for name in described:
         bad = "x" * 600 if name in ("q", "municipality", "mentions") else "not valid!"
         assert client.get("/api/search", query_string={name: bad}).status_code == 400, name
+
+
+@pytest.mark.parametrize("query", ["markedsvilkår xylofon", "SØV", "indsats"])
+def test_relaxed_compound_and_synonym_searches_are_the_library_result(
+        app: Flask, client: FlaskClient, query: str) -> None:
+    data = client.get("/api/search", query_string={"q": query}).get_json()
+    assert data == library(app, "search", SearchRequest(query=query)).to_dict()
+    assert data["total"] > 0
+
+
+def test_a_relaxed_search_says_which_set_it_counts(client: FlaskClient) -> None:
+    data = client.get("/api/search", query_string={"q": "markedsvilkår xylofon"}).get_json()
+    assert data["relaxed"] is True and data["exact_total"] == 0 and data["total"] == 2
+    assert data["notice"].startswith("Kun få dokumenter")
+    assert sum(v["count"] for v in data["facets"]["municipality"]) == data["total"]

@@ -101,3 +101,11 @@ def test_embed_page_search_matches_the_library(app: Flask, client: FlaskClient) 
         total = engine().search(SearchRequest(query="fleksjob")).total
     page = BeautifulSoup(client.get("/embed?q=fleksjob").get_data(as_text=True), "html.parser")
     assert status_count(page) == total
+
+
+def test_embed_page_shows_relaxed_matches_with_a_notice(client: FlaskClient) -> None:
+    page = BeautifulSoup(client.get("/embed?q=markedsvilk%C3%A5r+xylofon").get_data(
+        as_text=True), "html.parser")
+    assert page.find(attrs={"role": "status"}).get_text(" ", strip=True).startswith(
+        "2 dokumenter (0 med alle ordene)")
+    assert "Kun få dokumenter indeholder alle ordene" in page.find(class_="notice").get_text()

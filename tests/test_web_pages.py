@@ -377,3 +377,9 @@ def test_developer_page_shows_the_embed_tag(client: FlaskClient) -> None:
     page = soup(client.get("/developers"))
     snippet = page.find("pre").get_text()
     assert snippet.startswith('<script src="http://localhost/embed.js"')
+
+
+def test_search_page_shows_relaxed_matches_with_a_notice(client: FlaskClient) -> None:
+    page = soup(client.get("/", query_string={"q": "markedsvilkår xylofon"}))
+    assert "0 med alle ordene" in page.find(class_="result-count").get_text(" ", strip=True)
+    assert "Kun få dokumenter" in page.find(class_="notice").get_text()

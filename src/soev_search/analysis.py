@@ -2,19 +2,23 @@
 
 A word becomes a term in four steps: lower-case; fold to one spelling (so ``socialøkonomi``,
 ``socialoekonomi``, ``socialokonomi`` and ``SOCIALØKONOMI`` meet); drop stop words; Snowball
-Danish stemming. At index time a compound word also yields its parts (``partnerskabsaftalens``
-→ ``partnerskab``, ``aftal``) at its own position, so a search for a part finds the compound.
-The parts come from a vocabulary learned from the corpus (`Vocabulary`), never from guesses.
+Danish stemming with stem families (``socialøkonomiske`` → ``socialøkonomi``). At index time
+a compound word also yields its parts (``partnerskabsaftalens`` → ``partnerskab``, ``aftal``)
+at its own position, so a search for a part finds the compound. The parts come from a
+vocabulary (`Vocabulary`): a shipped Danish lexicon merged with the words the corpus uses on
+their own, never from guesses.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib.resources import files
 
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
@@ -29,11 +33,15 @@ MIN_PART = 4
 MIN_PART_COUNT = 2
 # Danish joins compound parts with nothing, -s- or -e- ("partnerskab-s-aftale", "børn-e-have").
 LINKING_LETTERS = ("", "s", "e")
-# Derivational endings that are also words: "partner|skab" is no compound of "skab".
-NOT_PARTS = frozenset({"skab", "else", "ende", "inde", "ning", "lige", "agtig"})
+# Derivational endings that are also words: "partner|skab" is no compound of "skab", nor
+# "deporte|ring" of "ring", "sekund|ært" of "ært" or "arbejd|sløs" (arbejd-s-løs) of "sløs".
+NOT_PARTS = frozenset({"skab", "else", "ende", "inde", "ning", "lige", "agtig",
+                       "ring", "ling", "ener", "aner", "gend", "aert", "slos"})
 # Compounds with more parts than this, or longer than this, are left whole (bounds the work).
 MAX_PARTS = 4
 MAX_COMPOUND = 40
+# Package data: Danish stems that are compound parts even when the corpus never uses them alone.
+LEXICON_FILE = "lexicon.tsv"
 # Distinct raw word forms whose analysis a DanishAnalyzer remembers (a few tens of MB at most).
 PIECE_CACHE_SIZE = 500_000
 
@@ -72,15 +80,62 @@ _snowball = stemmer_for_language("da")
 
 @lru_cache(maxsize=200_000)
 def stem(folded: str) -> str:
-    """Snowball Danish, plus "-hed" once more so "virksomhedernes" meets "virksomhed"."""
+    """The word's stem family: `base_stem`, with an adjective in -isk joined to its noun
+    ("socialøkonomiske" → "socialøkonomi", "politisk" → "politik") when the lexicon knows it."""
     if folded in PROPER_NAMES:
         return folded
     if folded.endswith("s") and folded[:-1] in PROPER_NAMES:  # genitive: "Aalborgs"
         return folded[:-1]
+    return _family(base_stem(folded))
+
+
+def base_stem(folded: str) -> str:
+    """Snowball Danish, plus "-hed" once more so "virksomhedernes" meets "virksomhed". Snowball
+    removes one ending, so an inflected form can keep a letter that the bare word loses
+    ("indsatsen" → "indsats" but "indsats" → "indsat", "caféen" → "cafe" but "café" → "caf"):
+    that final -s or -e goes too, as it does from the bare word."""
     stemmed = _snowball(folded)
+    if stemmed != folded and stemmed[-1:] in ("s", "e") and _snowball(stemmed) == stemmed[:-1]:
+        stemmed = stemmed[:-1]
     if stemmed.endswith("hed") and len(stemmed) - 3 >= MIN_PART:
         stemmed = stemmed[:-3]
     return stemmed
+
+
+# A noun must end in a lexicon word at least this long to take in its -isk adjective.
+MIN_FAMILY_TAIL = 5
+
+
+def _family(stemmed: str) -> str:
+    """"-isk" adjectives are derived from nouns in -i ("økonomi") or -ik ("politik"); the
+    noun that ends in the longer lexicon word (the more frequent, if as long) stands for the
+    family: "økologisk" → "økologi", not "øko|logik"."""
+    if not stemmed.endswith("isk") or len(stemmed) < MIN_FAMILY_TAIL + 1:
+        return stemmed
+    known = lexicon()
+    best, best_tail = stemmed, (0, 0)
+    for noun in (stemmed[:-2], stemmed[:-3] + "ik"):
+        # The longest lexicon word the noun ends in, and its frequency.
+        tail = next(((len(noun) - start, known[noun[start:]])
+                     for start in range(len(noun) - MIN_FAMILY_TAIL + 1)
+                     if noun[start:] in known), (0, 0))
+        if tail > best_tail:
+            best, best_tail = noun, tail
+    return best
+
+
+@cache
+def lexicon() -> dict[str, int]:
+    """The shipped Danish lexicon: stem → how often it occurs in running text (see
+    scripts/build_lexicon.py for its sources and licences)."""
+    text = files("soev_search").joinpath("data", LEXICON_FILE).read_text(encoding="utf-8")
+    entries = (line.split("\t") for line in text.splitlines() if line)
+    return {entry[0]: int(entry[1]) for entry in entries}
+
+
+@cache
+def _lexicon_stems() -> frozenset[str]:
+    return frozenset(map(_family, lexicon()))  # its entries are base stems already
 
 
 def normalize(word: str) -> str:
@@ -125,7 +180,14 @@ class Vocabulary:
 
     @classmethod
     def learn(cls, counts: Counter[str], min_count: int = MIN_PART_COUNT) -> Vocabulary:
-        return cls(word for word, count in counts.items() if count >= min_count)
+        """The shipped lexicon's stems merged with those the corpus uses often enough."""
+        learned = (word for word, count in counts.items() if count >= min_count)
+        return cls(itertools.chain(cls.lexicon().stems, learned))
+
+    @classmethod
+    def lexicon(cls) -> Vocabulary:
+        """The shipped lexicon alone (what is known before any corpus is seen)."""
+        return cls(_lexicon_stems())
 
     def __len__(self) -> int:
         return len(self.stems)
@@ -209,7 +271,8 @@ class DanishAnalyzer:
     """Text → terms. `index=True` adds compound parts and joined hyphenated words."""
 
     def __init__(self, vocabulary: Vocabulary | None = None) -> None:
-        self.decompounder = Decompounder(vocabulary or Vocabulary())
+        self.decompounder = Decompounder(
+            Vocabulary.lexicon() if vocabulary is None else vocabulary)
         self.word_terms = lru_cache(maxsize=200_000)(self._word_terms)
         # Raw piece → its terms: words follow Zipf's law, so after a few documents nearly
         # every piece is a dictionary hit instead of fold + stop check + stem + split.

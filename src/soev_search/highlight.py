@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from soev_search.analysis import DanishAnalyzer, normalize, stem
 from soev_search.query import TEXT_FIELDS, Field, Node, Phrase, Prefix, Word, positive_leaves
+from soev_search.synonyms import Synonyms
 
 SNIPPET_CHARS = 240
 # Snippets look for matches only this far into a text: long documents stay cheap.
@@ -21,10 +22,13 @@ _CONTEXT_BEFORE = 60
 _SPACE = re.compile(r"\s+")
 
 
-def highlighter_for(analyzer: DanishAnalyzer, tree: Node | None) -> Highlighter:
-    """Marks what the query's positive words, phrases and prefixes match."""
+def highlighter_for(analyzer: DanishAnalyzer, tree: Node | None,
+                    synonyms: Synonyms | None = None) -> Highlighter:
+    """Marks what the query's positive words, phrases and prefixes match, and the synonyms
+    they were searched with."""
     terms: set[str] = set()
     prefixes: set[str] = set()
+    typed: list[str] = []  # the terms of all the plain words, for a multi-word synonym
     for node in positive_leaves(tree):
         if isinstance(node, Prefix) or (isinstance(node, Field) and node.value.endswith("*")):
             prefixes.add(normalize((node.text if isinstance(node, Prefix)
@@ -32,7 +36,13 @@ def highlighter_for(analyzer: DanishAnalyzer, tree: Node | None) -> Highlighter:
         elif isinstance(node, Word | Phrase) or (
                 isinstance(node, Field) and node.name in TEXT_FIELDS):
             text = node.value if isinstance(node, Field) else node.text
-            terms.update(analyzer.terms(text, index=False))
+            found = analyzer.terms(text, index=False)
+            terms.update(found)
+            typed.extend(found if isinstance(node, Word) else ())
+            for other in synonyms.of(found) if synonyms else ():
+                terms.update(analyzer.terms(other, index=False))
+    for other in synonyms.of(typed) if synonyms and len(typed) > 1 else ():
+        terms.update(analyzer.terms(other, index=False))
     return Highlighter(analyzer, terms, prefixes)
 
 

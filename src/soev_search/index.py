@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from soev_search import ingest, settings
-from soev_search.analysis import Vocabulary, part_counts, raw_words
+from soev_search.analysis import MIN_PART_COUNT, Vocabulary, part_counts, raw_words
 from soev_search.document import Document, Skipped
 from soev_search.errors import IndexUnavailable, SoevError
 from soev_search.ingest import RepeatedLines
@@ -62,6 +62,7 @@ from soev_search.store import (
     write_json,
     writer_lock,
 )
+from soev_search.synonyms import synonym_words
 
 MANIFEST = "manifest.json"
 REPEATED = "repeated.json"
@@ -197,7 +198,7 @@ def _build(index_dir: Path, documents: Iterator[Document], corpus_dir: Path | No
             spelling.add(surface_words(text))
             spool.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
             spooled += 1
-    vocabulary = Vocabulary.learn(part_counts(word_counts))
+    vocabulary = learn_vocabulary(word_counts)
     save_vocabulary(build, vocabulary)
     spelling.save(build)
     indexed = _index_spool(build, vocabulary, spooled, progress, workers)
@@ -209,6 +210,13 @@ def _build(index_dir: Path, documents: Iterator[Document], corpus_dir: Path | No
     publish(index_dir, build)
     remove_stale_builds(index_dir, keep_previous=previous)
     return indexed
+
+
+def learn_vocabulary(word_counts: Counter[str]) -> Vocabulary:
+    """The compound vocabulary of a rebuild (either backend) from its raw word counts."""
+    # The synonyms' words are compound parts too: "flexjob" finds "fleksjobordningen".
+    word_counts.update(dict.fromkeys(synonym_words(), MIN_PART_COUNT))
+    return Vocabulary.learn(part_counts(word_counts))
 
 
 def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,

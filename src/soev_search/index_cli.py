@@ -208,7 +208,8 @@ def _print_result(result: SearchResult, bold: bool) -> None:
         print(f"Mente du: {result.suggestion}?")
     marks = ("\033[1m", "\033[0m") if bold else ("*", "*")
     pages = max(1, -(-result.total // result.per_page))
-    print(f"{result.total} documents (page {result.page} of {pages})")
+    with_all = f", {result.exact_total} with all the words" if result.relaxed else ""
+    print(f"{result.total} documents{with_all} (page {result.page} of {pages})")
     for number, hit in enumerate(result.hits, (result.page - 1) * result.per_page + 1):
         about = " · ".join(str(v) for v in (hit.municipality, hit.date or hit.year,
                                                hit.doctype, hit.language) if v)

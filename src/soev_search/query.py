@@ -80,6 +80,8 @@ class Not:
 @dataclass(frozen=True)
 class And:
     items: tuple[Node, ...]
+    # Written with AND: every word is required, the query is never relaxed.
+    explicit: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,11 +182,13 @@ class _Parser:
 
     def _and(self) -> Node:
         items = [self._or()]
+        explicit = False
         while (lexeme := self._peek()) is not None and lexeme.kind != ")":
             if lexeme.text == "AND":
                 self._next()
+                explicit = True
             items.append(self._or())
-        return items[0] if len(items) == 1 else And(tuple(items))
+        return items[0] if len(items) == 1 else And(tuple(items), explicit)
 
     def _or(self) -> Node:
         items = [self._unary()]

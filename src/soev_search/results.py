@@ -69,8 +69,14 @@ class SearchResult:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     # "Did you mean": the whole query with unknown words corrected, or None.
     suggestion: str | None = None
-    # Set when the query could not be parsed as written and was searched as plain words.
+    # Set when the query could not be parsed as written and was searched as plain words,
+    # or when it was relaxed.
     notice: str | None = None
+    # False: total and facets count the documents matching the whole query. True: all the
+    # words together found less than a page, so total and facets count the documents
+    # matching most of the words (ranked after those matching all, which exact_total counts).
+    relaxed: bool = False
+    exact_total: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

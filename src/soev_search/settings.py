@@ -71,6 +71,7 @@ class Settings:
                                  "stops there)")
     watch_quiet_ms: int = _setting(1000, "how long a changed file must keep its size and mtime "
                                    "before `watch` reads it, ms")
+    synonyms: Path | None = _setting(None, "the synonyms file (None: the shipped one)", None)
 
     @staticmethod
     def env_name(name: str) -> str:
@@ -109,7 +110,7 @@ def current() -> Settings:
 
 
 def _convert(setting: Field, value: Any, source: str) -> Any:
-    if setting.type in ("Path", Path):
+    if setting.type in ("Path", Path, "Path | None"):
         return Path(value)
     if setting.type in ("str", str):
         value = str(value).strip()

@@ -24,6 +24,7 @@ from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS
 from soev_search.schema import load_vocabulary, open_index, unpack_document
 from soev_search.spelling import Completions, SpellingWords
 from soev_search.store import REBUILD_HINT
+from soev_search.synonyms import SynonymsFile
 from soev_search.whoosh_facets import FacetColumns
 from soev_search.whoosh_query import is_costly
 
@@ -41,6 +42,7 @@ class OpenBuild:
         self.info = info
         self.analyzer = DanishAnalyzer(load_vocabulary(build))
         self.index = open_index(build, self.analyzer.decompounder.vocabulary)
+        self.synonyms = SynonymsFile(lambda text: self.analyzer.terms(text, index=False))
         self._pool: list[Searcher] = []
         self._pool_lock = threading.Lock()
         self._retired = False
@@ -123,6 +125,12 @@ class OpenBuild:
             complete = depth is None or len(hits) < depth
         self._rankings.put(key, (hits, complete))
         return hits[:limit]
+
+    def rank(self, searcher: Searcher, query: wq.Query, allowed: set[int],
+             limit: int | None) -> Ranking:
+        """The best `limit` of `allowed` by the query's score, uncached (relaxed matches: their
+        groups change with the filters)."""
+        return self._rank(searcher, query, allowed, limit)
 
     @staticmethod
     def _rank(searcher: Searcher, query: wq.Query, allowed: set[int] | None,

@@ -25,6 +25,12 @@ from soev_search.document import Document
 from soev_search.filters import COLUMN_FILTERS, FACETS, KEYWORD_FILTERS
 from soev_search.highlight import Highlighter, highlighter_for
 from soev_search.query import NOTICE_ONLY_COMMON_WORDS, has_scoring, parse
+from soev_search.relaxed import (
+    NOTICE_RELAXED,
+    matched_clauses,
+    minimum_should_match,
+    relaxation,
+)
 from soev_search.results import FacetValue, Hit, SearchRequest, SearchResult, facet_values
 from soev_search.store import pointer_stamp, readable_build, size_on_disk
 from soev_search.whoosh_build import OpenBuild
@@ -73,7 +79,9 @@ class WhooshEngine:
         return [f"{lead}{word}" for word in words]
 
     def mark(self, text: str, query: str) -> str:
-        return highlighter_for(self._current().analyzer, parse(query).tree).mark(text)
+        build = self._current()
+        return highlighter_for(build.analyzer, parse(query).tree,
+                               build.synonyms.current()).mark(text)
 
     def build_id(self) -> str:
         """Names the build being served; changes with every rebuild and update."""
@@ -126,7 +134,8 @@ class _Search:
         parsed = parse(request.query)
         self.tree = parsed.tree
         self.notice = parsed.notice
-        self.compiler = QueryCompiler(build.analyzer, build.facets.resolve, KEYWORD_FILTERS)
+        self.compiler = QueryCompiler(build.analyzer, build.facets.resolve, KEYWORD_FILTERS,
+                                      build.synonyms.current())
         self.query = self.compiler.compile(self.tree)
         if self.tree is not None and self.query is None and self.notice is None:
             self.notice = NOTICE_ONLY_COMMON_WORDS
@@ -134,9 +143,49 @@ class _Search:
         self.matched = None if self.query is None else build.matches(searcher, self.query)
         docnums = build.facets.alive if self.matched is None else self.matched
         self.matching, self.counts = build.facets.count(docnums, request)
+        # The documents matching all the words; self.matching adds relaxed ones, if any.
+        self.exact = self.matching
+        self.relaxed: dict[int, list[int]] = {}  # words matched → relaxed docnums
+        self.relaxed_scoring: wq.Query | None = None
+        # A query already searched otherwise than written (parsed.notice) is not relaxed too.
+        if (self.matched is not None and parsed.notice is None
+                and len(self.exact) < _page_size(request)):
+            self._relax()
+
+    def _relax(self) -> None:
+        """Add the documents matching most (not all) of the words, when the query allows."""
+        plan = relaxation(self.tree)
+        if plan is None:
+            return
+        clauses = [q for q in map(self.compiler.compile, plan.clauses) if q is not None]
+        if len(clauses) < 2:
+            return
+        minimum = minimum_should_match(len(clauses))
+        matched = matched_clauses(self.build.matches(self.searcher, clause)
+                                  for clause in clauses)
+        candidates = {docnum for docnum, count in matched.items() if count >= minimum}
+        candidates.difference_update(self.matched)
+        excluded = [q for q in map(self.compiler.compile, plan.excluded) if q is not None]
+        if excluded:
+            candidates.difference_update(self.build.matches(self.searcher, wq.Or(excluded)))
+        required = self._with_keyword_filters(None)
+        if required is not None:
+            candidates.intersection_update(self.build.matches(self.searcher, required))
+        if not candidates:
+            return
+        self.matching, self.counts = self.build.facets.count(
+            sorted(candidates.union(self.matched)), self.request)
+        exact = set(self.exact)
+        for docnum in self.matching:
+            if docnum not in exact:
+                self.relaxed.setdefault(matched[docnum], []).append(docnum)
+        self.relaxed_scoring = wq.Or(clauses)
+        if self.relaxed:
+            self.notice = NOTICE_RELAXED
 
     def _with_keyword_filters(self, compiled: wq.Query | None) -> wq.Query | None:
-        """Multi-valued filters (mentions) filter like the query itself; they have no column."""
+        """Multi-valued filters (mentions) filter like the query itself; they have no column.
+        With no query, the filters alone (None when there are none)."""
         extra = [wq.Or([self.compiler.filter_term(name, value) for value in values])
                  for name in KEYWORD_FILTERS if (values := getattr(self.request, name))]
         if not extra:
@@ -144,28 +193,48 @@ class _Search:
         return wq.And([compiled if compiled is not None else wq.Every(), *extra])
 
     def ordered(self, limit: int | None = None) -> list[tuple[int, float]]:
-        """(docnum, score) of the first `limit` matching documents, best or newest first."""
+        """(docnum, score) of the first `limit` matching documents, best or newest first:
+        those matching all the words, then those matching most of them (more words first)."""
+        hits = self._ordered_exact(limit)
+        for count in sorted(self.relaxed, reverse=True):
+            wanted = None if limit is None else limit - len(hits)
+            if wanted is not None and wanted <= 0:
+                break
+            hits += self._ordered_relaxed(self.relaxed[count], wanted)
+        return hits
+
+    def _ordered_exact(self, limit: int | None) -> list[tuple[int, float]]:
         if self.query is None or self.request.sort == "date" or not has_scoring(self.tree):
-            rank = self.build.facets.date_rank.__getitem__
-            newest = (sorted(self.matching, key=rank) if limit is None
-                      else heapq.nsmallest(limit, self.matching, key=rank))
-            return [(docnum, 0.0) for docnum in newest]
-        filtered = len(self.matching) < len(self.matched)
+            return self._newest(self.exact, limit)
+        filtered = len(self.exact) < len(self.matched)
         filters = tuple((name, tuple(sorted(map(str, getattr(self.request, name)))))
                         for name in COLUMN_FILTERS) if filtered else ()
         return self.build.ranked(self.searcher, self.query,
-                                 set(self.matching) if filtered else None, filters, limit)
+                                 set(self.exact) if filtered else None, filters, limit)
+
+    def _ordered_relaxed(self, docnums: list[int], limit: int | None) -> list[tuple[int, float]]:
+        if self.request.sort == "date" or self.relaxed_scoring is None:
+            return self._newest(docnums, limit)
+        return self.build.rank(self.searcher, self.relaxed_scoring, set(docnums), limit)
+
+    def _newest(self, docnums: list[int], limit: int | None) -> list[tuple[int, float]]:
+        rank = self.build.facets.date_rank.__getitem__
+        newest = (sorted(docnums, key=rank) if limit is None
+                  else heapq.nsmallest(limit, docnums, key=rank))
+        return [(docnum, 0.0) for docnum in newest]
 
     def result(self) -> SearchResult:
-        per_page = max(1, min(self.request.per_page, settings.current().max_per_page))
+        per_page = _page_size(self.request)
         page = max(1, self.request.page)
         start = (page - 1) * per_page
         page_hits = self.ordered(limit=start + per_page)[start:]
-        highlighter = highlighter_for(self.build.analyzer, self.tree)
+        highlighter = highlighter_for(self.build.analyzer, self.tree, self.compiler.synonyms)
         suggester = Suggester(self.build.analyzer, self.searcher.reader(), self.build.spelling)
         return SearchResult(
             query=self.request.query,
             total=len(self.matching),
+            relaxed=bool(self.relaxed),
+            exact_total=len(self.exact),
             page=page,
             per_page=per_page,
             hits=[self._hit(docnum, score, highlighter) for docnum, score in page_hits],
@@ -193,3 +262,7 @@ class _Search:
             snippet=highlighter.snippet(doc.text),
             url=doc.url,
         )
+
+
+def _page_size(request: SearchRequest) -> int:
+    return max(1, min(request.per_page, settings.current().max_per_page))

@@ -20,6 +20,7 @@ from soev_search.query import (
     Prefix,
     Word,
 )
+from soev_search.synonyms import Synonyms
 from soev_search.whoosh_andnot import AndNot
 
 TITLE_BOOST = 3.0
@@ -29,10 +30,11 @@ Resolver = Callable[[str, str], "str | None"]
 
 class QueryCompiler:
     def __init__(self, analyzer: DanishAnalyzer, resolve: Resolver,
-                 keyword_fields: tuple[str, ...]) -> None:
+                 keyword_fields: tuple[str, ...], synonyms: Synonyms | None = None) -> None:
         self.analyzer = analyzer
         self.resolve = resolve
         self.keyword_fields = keyword_fields
+        self.synonyms = synonyms or Synonyms()
 
     def compile(self, node: Node | None) -> wq.Query | None:
         if node is None:
@@ -51,7 +53,7 @@ class QueryCompiler:
         return self._and((node,)) if isinstance(node, Not) else self.compile(node)
 
     def _and(self, items: tuple[Node, ...]) -> wq.Query | None:
-        positive = [self.compile(i) for i in items if not isinstance(i, Not)]
+        positive = self._with_phrase_synonyms([i for i in items if not isinstance(i, Not)])
         negative = [self.compile(i.item) for i in items if isinstance(i, Not)]
         positive = [q for q in positive if q is not None]
         negative = [q for q in negative if q is not None]
@@ -81,7 +83,51 @@ class QueryCompiler:
             return wq.Term(name, stored)
         return wq.Term(name, value) if name in self.keyword_fields else wq.NullQuery
 
+    def _with_phrase_synonyms(self, nodes: list[Node]) -> list[wq.Query | None]:
+        """Each node compiled; a run of words that is a synonyms entry ("socialøkonomisk
+        virksomhed") matches as typed (all its words) or as any other entry ("SØV")."""
+        compiled: list[wq.Query | None] = []
+        at = 0
+        while at < len(nodes):
+            size = self._synonym_run(nodes, at)
+            if size:
+                run = nodes[at:at + size]
+                together = [q for q in map(self.compile, run) if q is not None]
+                others = [q for q in (self._words(other, DEFAULT_FIELDS)
+                                      for other in self.synonyms.of(self._terms_of(run)))
+                          if q is not None]
+                compiled.append(wq.Or([wq.And(together), *others]))
+                at += size
+            else:
+                compiled.append(self.compile(nodes[at]))
+                at += 1
+        return compiled
+
+    def _synonym_run(self, nodes: list[Node], at: int) -> int:
+        """The length of the longest run of two or more words from `at` that is an entry."""
+        for size in range(min(self.synonyms.longest, len(nodes) - at), 1, -1):
+            run = nodes[at:at + size]
+            if all(isinstance(node, Word) for node in run) and self.synonyms.of(
+                    self._terms_of(run)):
+                return size
+        return 0
+
+    def _terms_of(self, words: list[Node]) -> list[str]:
+        return [term for node in words if isinstance(node, Word)
+                for term in self.analyzer.terms(node.text, index=False)]
+
     def text(self, text: str, fields: tuple[str, ...]) -> wq.Query | None:
+        """The text's words in order (a phrase) or, when they are a synonyms entry, any
+        other entry of its groups."""
+        query = self._words(text, fields)
+        if query is None:
+            return None
+        others = self.synonyms.of(self.analyzer.terms(text, index=False))
+        alternatives = [q for q in (self._words(o, fields) for o in others) if q is not None]
+        return wq.Or([query, *alternatives]) if alternatives else query
+
+    def _words(self, text: str, fields: tuple[str, ...]) -> wq.Query | None:
+        """The text's words in order: one term, or a phrase."""
         tokens = list(self.analyzer.tokens(text, index=False))
         if not tokens:
             return None

@@ -49,8 +49,10 @@ from soev_search.query import (
     parse,
     positive_leaves,
 )
+from soev_search.relaxed import NOTICE_RELAXED, minimum_should_match, relaxation
 from soev_search.results import FacetValue, Hit, SearchRequest, SearchResult, facet_values
 from soev_search.spelling import SpellingWords
+from soev_search.synonyms import Synonyms, SynonymsFile
 
 # ts_rank_cd's weights for D, C (text), B (sections), A (title): a title match counts three
 # times a text match, as TITLE_BOOST does in the Whoosh engine.
@@ -113,7 +115,8 @@ class PostgresSearchEngine:
 
     def mark(self, text: str, query: str) -> str:
         state = self.router.read(self._state)
-        return highlighter_for(state.analyzer, parse(query).tree).mark(text)
+        return highlighter_for(state.analyzer, parse(query).tree,
+                               state.synonyms.current()).mark(text)
 
     def stats(self) -> dict[str, Any]:
         def work(conn: psycopg.Connection) -> dict[str, Any]:
@@ -184,6 +187,11 @@ class _BuildState:
     known: RecentCache[str, bool] = field(
         default_factory=lambda: RecentCache(KNOWN_TERMS), repr=False)
     _spelling: SpellingWords | None = field(default=None, repr=False)
+    synonyms: SynonymsFile | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        analyzer = self.analyzer
+        self.synonyms = SynonymsFile(lambda text: analyzer.terms(text, index=False))
 
     @property
     def docs(self) -> sql.Composed:
@@ -240,9 +248,10 @@ _FALSE = _Part(sql.SQL("false"))
 class _Compiler:
     """Query tree → SQL over the docs table, analysing words as the index did."""
 
-    def __init__(self, state: _BuildState) -> None:
+    def __init__(self, state: _BuildState, synonyms: Synonyms) -> None:
         self.state = state
         self.analyzer = state.analyzer
+        self.synonyms = synonyms
 
     def compile(self, node: Node | None) -> _Part | None:
         if node is None:
@@ -259,7 +268,8 @@ class _Compiler:
         return self._and((node,)) if isinstance(node, Not) else self.compile(node)
 
     def _and(self, items: tuple[Node, ...]) -> _Part | None:
-        positive = [p for p in (self.compile(i) for i in items if not isinstance(i, Not)) if p]
+        positive = [p for p in self._with_phrase_synonyms(
+            [i for i in items if not isinstance(i, Not)]) if p]
         negative = [p for p in (self.compile(i.item) for i in items if isinstance(i, Not)) if p]
         if not positive and not negative:
             return None
@@ -276,6 +286,48 @@ class _Compiler:
                                        *(sql.SQL("NOT ({})").format(p.where) for p in negative)])
         return _Part(sql.SQL("({})").format(where), rank)
 
+    def _with_phrase_synonyms(self, nodes: list[Node]) -> list[_Part | None]:
+        """Each node compiled; a run of words that is a synonyms entry ("socialøkonomisk
+        virksomhed") matches as typed (all its words) or as any other entry ("SØV"), as the
+        Whoosh backend's QueryCompiler does."""
+        compiled: list[_Part | None] = []
+        at = 0
+        while at < len(nodes):
+            size = self._synonym_run(nodes, at)
+            if not size:
+                compiled.append(self.compile(nodes[at]))
+                at += 1
+                continue
+            run = nodes[at:at + size]
+            together = self._and(tuple(run))
+            others = [_words(text_query(self.analyzer, other, DEFAULT_WEIGHTS))
+                      for other in self.synonyms.of(self._terms_of(run))]
+            compiled.append(self._or([together, *others]))
+            at += size
+        return compiled
+
+    def _synonym_run(self, nodes: list[Node], at: int) -> int:
+        """The length of the longest run of two or more words from `at` that is an entry."""
+        for size in range(min(self.synonyms.longest, len(nodes) - at), 1, -1):
+            run = nodes[at:at + size]
+            if all(isinstance(node, Word) for node in run) and self.synonyms.of(
+                    self._terms_of(run)):
+                return size
+        return 0
+
+    def _terms_of(self, words: list[Node]) -> list[str]:
+        return [term for node in words if isinstance(node, Word)
+                for term in self.analyzer.terms(node.text, index=False)]
+
+    def _text(self, text: str, weights: str) -> _Part | None:
+        """The text's words in order or, when they are a synonyms entry, any other entry."""
+        query = text_query(self.analyzer, text, weights)
+        if query is None:
+            return None
+        others = [text_query(self.analyzer, other, weights)
+                  for other in self.synonyms.of(self.analyzer.terms(text, index=False))]
+        return self._or([_words(q) for q in (query, *others) if q])
+
     @staticmethod
     def _or(parts: list[_Part | None]) -> _Part | None:
         parts = [p for p in parts if p is not None]
@@ -289,7 +341,7 @@ class _Compiler:
 
     def _leaf(self, node: Node) -> _Part | None:
         if isinstance(node, Word | Phrase):
-            return _words(text_query(self.analyzer, node.text, DEFAULT_WEIGHTS))
+            return self._text(node.text, DEFAULT_WEIGHTS)
         if isinstance(node, Prefix):
             return _words(prefix_query(node.text, DEFAULT_WEIGHTS))
         assert isinstance(node, Field)
@@ -297,7 +349,7 @@ class _Compiler:
             weights = FIELD_WEIGHTS[node.name]
             if node.value.endswith("*") and not node.phrase:
                 return _words(prefix_query(node.value.rstrip("*"), weights))
-            return _words(text_query(self.analyzer, node.value, weights))
+            return self._text(node.value, weights)
         if node.name == "id":
             if "\x00" in node.value:  # PostgreSQL text cannot hold NUL; no id does
                 return _FALSE
@@ -330,17 +382,53 @@ class _Search:
         parsed = parse(request.query)
         self.tree = parsed.tree
         self.notice = parsed.notice
-        self.part = _Compiler(state).compile(self.tree)
+        self.synonyms = state.synonyms.current()
+        self.compiler = _Compiler(state, self.synonyms)
+        self.part = self.compiler.compile(self.tree)
         if self.tree is not None and self.part is None and self.notice is None:
             self.notice = NOTICE_ONLY_COMMON_WORDS
-        self.where = self._where()
+        self.where = self._where(self.part)
         self.filters = self._filters()
-        self.counts, self.total = self._count()
+        self.counts, self.total, unfiltered = self._count(self.where)
+        # The documents matching all the words; self.total adds relaxed ones, if any.
+        self.exact_total = self.total
+        # Set when relaxed: "this document matches all the words" and "how many it matches".
+        self.exact: sql.Composable | None = None
+        self.matched_words: sql.Composable | None = None
+        # A query already searched otherwise than written (parsed.notice) is not relaxed too.
+        if (self.part is not None and parsed.notice is None
+                and self.exact_total < _page_size(request)):
+            self._relax(unfiltered)
 
-    def _where(self) -> sql.Composable:
+    def _relax(self, exact_unfiltered: int) -> None:
+        """Add the documents matching most (not all) of the words, when the query allows
+        (soev_search.relaxed; the same rule as the Whoosh backend)."""
+        plan = relaxation(self.tree)
+        if plan is None:
+            return
+        clauses = [p for p in map(self.compiler.compile, plan.clauses) if p is not None]
+        if len(clauses) < 2:
+            return
+        matched_words = sql.SQL("({})").format(sql.SQL(" + ").join(
+            sql.SQL("({})::int").format(clause.where) for clause in clauses))
+        excluded = [p for p in map(self.compiler.compile, plan.excluded) if p is not None]
+        relaxed = [sql.SQL("{} >= {}").format(
+            matched_words, sql.Literal(minimum_should_match(len(clauses))))]
+        relaxed += [sql.SQL("NOT ({})").format(part.where) for part in excluded]
+        either = sql.SQL("(({}) OR ({}))").format(self.part.where, sql.SQL(" AND ").join(relaxed))
+        union = self._where(_Part(either))
+        counts, total, unfiltered = self._count(union)
+        if unfiltered == exact_unfiltered:  # no document matches most of the words
+            return
+        self.exact, self.matched_words = self.part.where, matched_words
+        self.where, self.counts, self.total = union, counts, total
+        if self.total > self.exact_total:
+            self.notice = NOTICE_RELAXED
+
+    def _where(self, part: _Part | None) -> sql.Composable:
         """The query and the multi-valued filters (mentions), which filter like the query
         (they have no counted column)."""
-        conditions: list[sql.Composable] = [self.part.where] if self.part else []
+        conditions: list[sql.Composable] = [part.where] if part else []
         for name in KEYWORD_FILTERS:
             if values := getattr(self.request, name):
                 # Only stored values can match; a value no document has matches nothing.
@@ -359,16 +447,17 @@ class _Search:
                 active.append((name, allowed))
         return active
 
-    def _count(self) -> tuple[dict[str, Counter[str]], int]:
+    def _count(self, condition: sql.Composable) -> tuple[dict[str, Counter[str]], int, int]:
         """Facet counts under all filters but the facet's own, from the matching set's
-        groups of facet values; and the number of documents passing every filter."""
-        where = self.where.as_string(self.conn)
+        groups of facet values; the number of documents passing every filter; and the number
+        matching the condition, filters aside."""
+        where = condition.as_string(self.conn)
         groups = self.state.groups.get(where)
         if groups is None:
             columns = sql.SQL(", ").join(map(sql.Identifier, COLUMN_FILTERS))
             groups = self.conn.execute(sql.SQL(
                 "SELECT {columns}, count(*) FROM {docs} WHERE {where} GROUP BY {columns}"
-            ).format(columns=columns, docs=self.state.docs, where=self.where)).fetchall()
+            ).format(columns=columns, docs=self.state.docs, where=condition)).fetchall()
             self.state.groups.put(where, groups)
         counts: dict[str, Counter[str]] = {name: Counter() for name in COLUMN_FILTERS}
         total = 0
@@ -381,7 +470,7 @@ class _Search:
                     counts[name][row[name]] += count
             elif len(failed) == 1:
                 counts[failed[0]][row[failed[0]]] += count
-        return counts, total
+        return counts, total, sum(group[-1] for group in groups)
 
     def ordered(self, limit: int | None, offset: int) -> list[tuple[dict, float]]:
         """(document, score) of the matching documents from `offset`, best or newest first."""
@@ -414,6 +503,9 @@ class _Search:
         else:
             score = sql.SQL("0.0")
             order = sql.SQL("date DESC, seq")
+        if self.exact is not None:  # relaxed: all the words first, then by words matched
+            order = sql.SQL("({}) DESC, {} DESC, {}").format(self.exact, self.matched_words,
+                                                            order)
         where = sql.SQL(" AND ").join(conditions)
         key = (where.as_string(self.conn), self.part.rank if relevance else None)
         cached = self.state.rankings.get(key)
@@ -429,14 +521,16 @@ class _Search:
         return ranking
 
     def result(self) -> SearchResult:
-        per_page = max(1, min(self.request.per_page, settings.current().max_per_page))
+        per_page = _page_size(self.request)
         page = max(1, self.request.page)
-        marker = highlighter_for(self.state.analyzer, self.tree)
+        marker = highlighter_for(self.state.analyzer, self.tree, self.synonyms)
         hits = [self._hit(Document.from_dict(doc), score, marker)
                 for doc, score in self.ordered(per_page, (page - 1) * per_page)]
         return SearchResult(
             query=self.request.query,
             total=self.total,
+            relaxed=self.total > self.exact_total,
+            exact_total=self.exact_total,
             page=page,
             per_page=per_page,
             hits=hits,
@@ -501,6 +595,10 @@ class _Suggester:
             if candidates:
                 return max(candidates, key=lambda c: (spelling.frequency(c), c))
         return None
+
+
+def _page_size(request: SearchRequest) -> int:
+    return max(1, min(request.per_page, settings.current().max_per_page))
 
 
 def _live(conn: psycopg.Connection) -> tuple[str, int]:

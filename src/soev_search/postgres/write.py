@@ -28,7 +28,7 @@ import psycopg
 from psycopg import sql
 
 from soev_search import settings
-from soev_search.analysis import DanishAnalyzer, Vocabulary, normalize, part_counts, raw_words
+from soev_search.analysis import DanishAnalyzer, Vocabulary, normalize, raw_words
 from soev_search.document import Document, Skipped
 from soev_search.errors import SoevError
 from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS, filter_named
@@ -40,6 +40,7 @@ from soev_search.index import (
     UpdateReport,
     find_changes,
     ingest_all,
+    learn_vocabulary,
     require_corpus,
 )
 from soev_search.ingest import RepeatedLines
@@ -97,7 +98,7 @@ def _build(conn: psycopg.Connection, documents: Iterator[Document], corpus_dir: 
             spelling.add(surface_words(text))
             spool.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
             spooled += 1
-        vocabulary = Vocabulary.learn(part_counts(word_counts))
+        vocabulary = learn_vocabulary(word_counts)
         spool.seek(0)
         analyzer = DanishAnalyzer(vocabulary)
         spooled_docs = (Document.from_dict(json.loads(line)) for line in spool)

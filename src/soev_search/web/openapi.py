@@ -94,7 +94,14 @@ SCHEMAS: dict[str, Any] = {
             "suggestion": {"type": "string", "nullable": True,
                            "description": "\"Did you mean\": the corrected query"},
             "notice": {"type": "string", "nullable": True,
-                       "description": "Set when the query was searched as plain words"},
+                       "description": "Set when the query was searched as plain words, "
+                                      "or relaxed to documents matching most of its words"},
+            "relaxed": {"type": "boolean",
+                        "description": "true: all words together found less than a page, so "
+                                       "total and facets count the documents matching most of "
+                                       "the words, ranked after those matching all of them"},
+            "exact_total": {"type": "integer",
+                            "description": "Documents matching the whole query"},
         },
     },
     "Comparison": {
