@@ -149,6 +149,12 @@ def test_minus_removes_exactly_the_documents_with_the_word(engine, first, second
     assert ids(engine, f"{first} -{second}") == ids(engine, first) - ids(engine, second)
 
 
+def test_a_multi_word_synonym_entry_matches_as_typed_or_as_its_synonym(engine):
+    # The shipped synonyms file: "SØV, socialøkonomisk virksomhed".
+    assert ids(engine, "socialøkonomiske virksomheder") >= {"english"}
+    assert ids(engine, "SØV") == {"english"}  # only the phrase "socialøkonomiske virksomheder"
+
+
 def test_field_queries(engine):
     assert ids(engine, "title:strategi") == {"silkeborg"}
     assert ids(engine, "municipality:silkeborg") == {"silkeborg", "silkeborg2"}
@@ -417,7 +423,8 @@ def test_a_filter_matching_none_of_the_query_gives_no_hits(many):
 
 ALIKE_QUERIES = ["kantine", "kantine aftale", "socialoekonomi", '"aftale med seks"', "social*",
                  "kantine -aftale", "strand OR partnerskabsaftale", "title:strategi",
-                 "mentions:aalborg", "kantime", "", "med", "kantine (", "xylofon"]
+                 "mentions:aalborg", "kantime", "", "med", "kantine (", "xylofon",
+                 "socialøkonomiske virksomheder", "SØV", "sociale virksomheder drift"]
 
 
 def test_both_backends_give_the_same_answers_but_for_scores(request, tmp_path_factory):

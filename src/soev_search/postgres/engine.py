@@ -268,9 +268,15 @@ class _Compiler:
         return self._and((node,)) if isinstance(node, Not) else self.compile(node)
 
     def _and(self, items: tuple[Node, ...]) -> _Part | None:
-        positive = [p for p in self._with_phrase_synonyms(
-            [i for i in items if not isinstance(i, Not)]) if p]
-        negative = [p for p in (self.compile(i.item) for i in items if isinstance(i, Not)) if p]
+        positive = self._with_phrase_synonyms([i for i in items if not isinstance(i, Not)])
+        negative = [self.compile(i.item) for i in items if isinstance(i, Not)]
+        return self._all(positive, negative)
+
+    @staticmethod
+    def _all(positive: list[_Part | None], negative: list[_Part | None]) -> _Part | None:
+        """Every positive part and none of the negative ones."""
+        positive = [p for p in positive if p is not None]
+        negative = [p for p in negative if p is not None]
         if not positive and not negative:
             return None
         # Every word must match (the SQL condition), but the rank query ORs them: ts_rank_cd
@@ -299,7 +305,7 @@ class _Compiler:
                 at += 1
                 continue
             run = nodes[at:at + size]
-            together = self._and(tuple(run))
+            together = self._all([self.compile(node) for node in run], [])
             others = [_words(text_query(self.analyzer, other, DEFAULT_WEIGHTS))
                       for other in self.synonyms.of(self._terms_of(run))]
             compiled.append(self._or([together, *others]))
