@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from web_support import UNIQUE_WORD, running, web_app
+from web_support import (
+    HOSTILE_QUESTION,
+    SECTION_WORD,
+    UNIQUE_WORD,
+    questionnaire_app,
+    running,
+    web_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -170,6 +177,26 @@ def test_embed_script_on_another_origin(page: Page, base_url: str) -> None:
         expect(widget.locator("button.chip[aria-pressed=true]")).to_have_count(1)
         expect(widget.locator("button.chip[aria-pressed=true]")).to_be_focused()
         shoot(page, "08-embed-facet")
+    assert page.console_errors == []
+
+
+def test_embed_script_shows_the_snippets_question_as_text(
+        page: Page, tmp_path_factory: pytest.TempPathFactory) -> None:
+    with running(questionnaire_app(tmp_path_factory)) as app_url:
+        host_html = f"""<!doctype html><html lang="da"><head><meta charset="utf-8">
+<title>Spørgeskemaer</title></head><body>
+<script src="{app_url}/embed.js"></script></body></html>"""
+        with running(host_app(host_html)) as host_url:
+            page.goto(host_url + "/")
+            widget = page.locator(".soev-search-embed")
+            widget.get_by_label("Søg i dokumenter om socialøkonomi").fill(SECTION_WORD)
+            widget.get_by_role("button", name="Søg", exact=True).click()
+            label = widget.locator(".snippet .section")
+            expect(label).to_have_text(re.compile("^" + re.escape(HOSTILE_QUESTION[:30])))
+            expect(widget.locator(".snippet mark")).to_have_text(SECTION_WORD)
+            # the question's markup is text: no element was made from it
+            assert widget.locator(".snippet b, .snippet img").count() == 0
+            shoot(page, "09-embed-snippet-section")
     assert page.console_errors == []
 
 

@@ -20,7 +20,7 @@ from soev_search.search import SearchEngine
 from soev_search.store import BUILDS, current_build
 
 HIT_KEYS = {"id", "title", "municipality", "year", "date", "doctype", "language", "score", "url",
-            "snippet"}
+            "snippet", "snippet_section"}
 
 
 def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -48,24 +48,37 @@ def children_of(pid: int) -> set[int]:
     return found
 
 
-def wait_for_children(pid: int, seconds: float = 10.0) -> set[int]:
+def wait_for_children(pid: int, seconds: float = 10.0) -> dict[int, str]:
+    """The children of `pid` (waiting for the first), each with its start time."""
     deadline = time.monotonic() + seconds
     while not (found := children_of(pid)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    return found
+    return {child: started for child in found if (started := _start_time(child))}
 
 
-def wait_until_gone(pids: set[int], seconds: float = 15.0) -> bool:
-    """True once every pid has exited (a zombie waiting for its reaper counts as exited)."""
+def _start_time(pid: int) -> str | None:
+    """The process's start time (field 22 of /proc/PID/stat): tells a pid reused by another
+    process (busy machines wrap around pid_max quickly) from the one we saw."""
+    state = _stat_fields(pid)
+    return state[19] if state else None
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
+def wait_until_gone(processes: dict[int, str], seconds: float = 15.0) -> bool:
+    """True once every process has exited (a zombie waiting for its reaper counts as exited,
+    and so does a pid now used by a process started later)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         alive = set()
-        for pid in pids:
-            try:
-                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-            except (FileNotFoundError, ProcessLookupError):
-                continue
-            if state != "Z":
+        for pid, started in processes.items():
+            fields = _stat_fields(pid)
+            if fields is not None and fields[0] != "Z" and fields[19] == started:
                 alive.add(pid)
         if not alive:
             return True

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "soev_search"
 # Lowest first. A module may import its own layer and those below. Prefixes match packages.
 LAYERS = (
     ("errors", "document", "municipalities", "settings", "cache"),
-    ("analysis", "synonyms", "filters", "store", "ingest"),
+    ("analysis", "synonyms", "filters", "store", "ingest", "passages"),
     ("query", "relaxed", "results", "spelling", "highlight", "schema", "questionnaire", "fetch"),
     ("index", "whoosh_andnot", "whoosh_query", "whoosh_facets", "whoosh_suggest",
      "whoosh_build", "whoosh_engine", "watch", "postgres"),

@@ -32,6 +32,17 @@ def test_search_returns_the_library_result(app: Flask, client: FlaskClient) -> N
     assert len(response.get_json()["hits"]) == 3
 
 
+def test_a_hit_names_the_question_its_snippet_answers(client: FlaskClient) -> None:
+    [hit] = client.get("/api/search", query_string={"q": "kantinedriften"}).get_json()["hits"]
+    assert hit["snippet_section"] == "Bruges strategien aftalen aktivt?"
+    assert "<mark>kantinedriften</mark>" in hit["snippet"]
+    [intro] = client.get("/api/search", query_string={"q": "nyhedsbrevet",
+                                                      "per_page": 1}).get_json()["hits"]
+    assert intro["snippet_section"] is None
+    hit_schema = client.get("/api/openapi.json").get_json()["components"]["schemas"]["Hit"]
+    assert set(hit_schema["properties"]) == set(hit)
+
+
 def test_repeated_parameters_filter_with_or(app: Flask, client: FlaskClient) -> None:
     facets = library(app, "facets")
     values = [v.value for v in facets["language"]][:2] or ["da"]

@@ -19,7 +19,14 @@ from soev_search.web import create_app
 from soev_search.web.compare import compare_context
 from soev_search.web.context import engine
 from soev_search.web.pages import _original_path
-from web_support import HOSTILE_TITLE, UNIQUE_WORD, web_app
+from web_support import (
+    HOSTILE_QUESTION,
+    HOSTILE_TITLE,
+    SECTION_WORD,
+    UNIQUE_WORD,
+    questionnaire_app,
+    web_app,
+)
 
 XSS_QUERY = "<script>alert(1)</script>"
 
@@ -88,6 +95,24 @@ def test_a_search_shows_count_title_metadata_and_marked_snippet(client: FlaskCli
     assert parse_qs(urlsplit(link["href"]).query) == {"q": [UNIQUE_WORD]}
     assert hit.select_one(".hit-meta").get_text(strip=True)
     assert {m.get_text().lower() for m in hit.select(".snippet mark")} == {UNIQUE_WORD}
+
+
+def test_a_snippet_shows_the_question_it_answers(client: FlaskClient) -> None:
+    page = soup(client.get("/", query_string={"q": "kantinedriften"}))
+    (hit,) = page.select("li.hit")
+    assert hit.select_one(".snippet .snippet-section").get_text() == (
+        "Bruges strategien aftalen aktivt?:")
+    assert [m.get_text() for m in hit.select(".snippet mark")] == ["kantinedriften"]
+
+
+def test_markup_in_a_question_stays_text_in_the_snippet_label(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    client = questionnaire_app(tmp_path_factory).test_client()
+    html = client.get("/", query_string={"q": SECTION_WORD}).get_data(as_text=True)
+    assert "<b>strategi" not in html and "<img src=x" not in html
+    label = BeautifulSoup(html, "html.parser").select_one(".snippet .snippet-section")
+    assert label is not None and not label.find_all(True)  # text only, no elements
+    assert label.get_text().startswith(HOSTILE_QUESTION[:30])
 
 
 def test_document_markup_never_becomes_page_markup(client: FlaskClient) -> None:

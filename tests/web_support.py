@@ -41,6 +41,21 @@ forening, og kommunen køber frokost til personalet i caféen hver uge.</p>
 </main></body></html>
 """
 
+# A questionnaire whose question carries markup: the snippet's section label must stay text.
+SECTION_WORD = "zebrastrategi"
+HOSTILE_QUESTION = "Har I en <b>strategi</b> for <img src=x onerror=alert(1)> kantiner?"
+HOSTILE_QUESTIONNAIRE = f"""Spørgeskema om kantiner
+
+{HOSTILE_QUESTION}
+Ja, vores {SECTION_WORD} er vedtaget i byrådet.
+
+Hvor mange kantiner har I?
+Tre kantiner.
+
+Hvem kan vi kontakte?
+Kantinechefen.
+"""
+
 _built: dict[str, tuple[Path, Path]] = {}
 
 
@@ -60,6 +75,18 @@ def built_index(factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         rebuild(corpus, index)
         _built["web"] = (corpus, index)
     return _built["web"]
+
+
+def questionnaire_app(factory: pytest.TempPathFactory) -> Flask:
+    """The web app over an index of the hostile questionnaire alone."""
+    base = factory.mktemp("questionnaire")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    (corpus / "hostile-questionnaire.txt").write_text(HOSTILE_QUESTIONNAIRE, encoding="utf-8")
+    rebuild(corpus, base / "index")
+    app = create_app(base / "index", corpus)
+    app.config["TESTING"] = True
+    return app
 
 
 def web_app(factory: pytest.TempPathFactory) -> Flask:

@@ -3,29 +3,90 @@
 A word is marked when its index terms (stem, compound parts) meet the query's terms, so the
 marks agree with what the search matched: "aftale" marks "partnerskabsaftalens". Everything
 else is HTML-escaped; the only markup produced is <mark>.
+
+A snippet is the best one or two sentence-sized passages (`passages.Sentences`), shown
+in document order. A passage scores by the query words it holds, as a BM25 passage scorer
+does: each distinct word by its rarity in the index (idf), repeats of a word saturating, and
+a bonus for distinct words close together. Text the corpus repeats (`RepeatedPassages`) and
+the title line (the result shows the title already) are chosen only when nothing else
+matches. A passage inside a questionnaire's answer carries the question as its section.
 """
 
 from __future__ import annotations
 
+import bisect
 import html
+import itertools
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from soev_search.analysis import DanishAnalyzer, normalize, stem
+from soev_search.document import Section
+from soev_search.passages import REPEATED, SCAN_CHARS, Passage, Sentences
 from soev_search.query import TEXT_FIELDS, Field, Node, Phrase, Prefix, Word, positive_leaves
 from soev_search.synonyms import Synonyms
 
 SNIPPET_CHARS = 240
 # Snippets look for matches only this far into a text: long documents stay cheap.
-SNIPPET_SCAN_CHARS = 20_000
-_CONTEXT_BEFORE = 60
+SNIPPET_SCAN_CHARS = SCAN_CHARS
+# BM25's term-frequency saturation: a word's second occurrence adds 37 %, its third 14 %.
+_K1 = 1.2
+# A pair of different query words in adjacent words adds this share of the rarer one's weight.
+_PROXIMITY = 0.5
+# Repetition is looked up for the best-scoring candidates until this many are the document's
+# own text, and for at most _MAX_WEIGHED of them.
+_OWN_WANTED = 4
+_MAX_WEIGHED = 40
+# Less room than this after a lone passage is not filled with a cut-off next sentence.
+_MIN_CROPPED = 40
+# Without a match, the opening is looked for among this many first passages.
+_OPENING_PASSAGES = 20
+# Between two passages not adjacent in the text.
+_GAP = " … "
+SECTION_LABEL_CHARS = 48
 _SPACE = re.compile(r"\s+")
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+
+# How repeated a passage's text is in the corpus, 0.0 (its own) to 1.0 (copied everywhere).
+Repetition = Callable[[str], float]
+
+
+@dataclass(frozen=True)
+class Snippet:
+    # HTML: matched words in <mark>, everything else escaped.
+    html: str
+    # Plain text: the question whose answer the passage comes from, shortened; else None.
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class _Match:
+    start: int
+    end: int
+    keys: frozenset[str]
+
+
+@dataclass
+class _Candidate:
+    passage: Passage
+    matches: list[_Match]
+    score: float
+    sentence: int = 0
+    repetition: float = 0.0
+
+    def rank(self) -> tuple[bool, float, int]:
+        """Not repeated first, then score discounted by repetition, then the earlier."""
+        discounted = self.score * (1.05 - self.repetition)
+        return (self.repetition < REPEATED, discounted, -self.passage.start)
 
 
 def highlighter_for(analyzer: DanishAnalyzer, tree: Node | None,
-                    synonyms: Synonyms | None = None) -> Highlighter:
+                    synonyms: Synonyms | None = None,
+                    weight: Callable[[str], float] | None = None) -> Highlighter:
     """Marks what the query's positive words, phrases and prefixes match, and the synonyms
-    they were searched with."""
+    they were searched with; `weight` gives a term's weight in snippets (its idf)."""
     terms: set[str] = set()
     prefixes: set[str] = set()
     typed: list[str] = []  # the terms of all the plain words, for a multi-word synonym
@@ -43,30 +104,46 @@ def highlighter_for(analyzer: DanishAnalyzer, tree: Node | None,
                 terms.update(analyzer.terms(other, index=False))
     for other in synonyms.of(typed) if synonyms and len(typed) > 1 else ():
         terms.update(analyzer.terms(other, index=False))
-    return Highlighter(analyzer, terms, prefixes)
+    weights = {term: weight(term) for term in terms} if weight is not None else None
+    return Highlighter(analyzer, terms, prefixes, weights)
+
+
+def idf(frequency: int, documents: int) -> float:
+    """BM25's inverse document frequency: a word in fewer documents weighs more."""
+    return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
 
 
 class Highlighter:
     def __init__(self, analyzer: DanishAnalyzer, terms: Iterable[str],
-                 prefixes: Iterable[str] = ()) -> None:
+                 prefixes: Iterable[str] = (), weights: Mapping[str, float] | None = None
+                 ) -> None:
         self.analyzer = analyzer
         self.terms = frozenset(terms)
-        self.prefixes = tuple({p for prefix in prefixes for p in (prefix, stem(prefix))})
+        # A prefix matches as typed or stemmed; either way it counts as the one query word.
+        self._prefix_of = {form: prefix for prefix in prefixes for form in (stem(prefix), prefix)}
+        self.prefixes = tuple(self._prefix_of)
+        # A term's weight is its idf in the index; a prefix (or without an index) weighs 1.
+        self.weights = dict(weights or {})
         needles = sorted(self.terms | set(self.prefixes), key=len, reverse=True)
         self._candidates = (re.compile("|".join(map(_raw_spellings, needles)), re.IGNORECASE)
                             if needles else None)
 
-    def matches(self, word: str) -> bool:
+    def keys(self, word: str) -> frozenset[str]:
+        """The query terms and prefixes one word matches (empty: no match)."""
         word_terms = self.analyzer.word_terms(word)
-        if not self.terms.isdisjoint(word_terms):
-            return True
+        keys = self.terms & word_terms
         if self.prefixes:
             folded = normalize(word)
-            return any(t.startswith(self.prefixes) for t in (folded, *word_terms))
-        return False
+            keys |= {self._prefix_of[p] for p in self.prefixes
+                     if any(t.startswith(p) for t in (folded, *word_terms))}
+        return keys
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        """Character spans of the matched words, in order.
+        """Character spans of the matched words, in order."""
+        return [(match.start, match.end) for match in self._matches(text)]
+
+    def _matches(self, text: str) -> list[_Match]:
+        """The matched words with what they match, in order.
 
         A matching word contains one of the terms or prefixes in its folded form (stems
         and compound parts are pieces of the word), so a regex over the raw text finds
@@ -74,30 +151,240 @@ class Highlighter:
         """
         if self._candidates is None:
             return []
-        found: dict[int, int] = {}
-        for match in self._candidates.finditer(text):
-            start, end = _enclosing_word(text, match.start(), match.end())
-            if start not in found and self.matches(text[start:end]):
-                found[start] = end
-        return sorted(found.items())
+        found: dict[int, _Match] = {}
+        for candidate in self._candidates.finditer(text):
+            start, end = _enclosing_word(text, candidate.start(), candidate.end())
+            if start not in found:
+                keys = self.keys(text[start:end])
+                if keys:
+                    found[start] = _Match(start, end, keys)
+        return [found[start] for start in sorted(found)]
 
     def mark(self, text: str) -> str:
         """The whole text, escaped, with <mark> around every matched word."""
         return _render(text, self.spans(text), 0, len(text), collapse=False)
 
-    def snippet(self, text: str, length: int = SNIPPET_CHARS) -> str:
-        """The passage with the most distinct matched words (or the opening), escaped."""
+    def snippet(self, text: str, length: int = SNIPPET_CHARS, *, title: str = "",
+                sections: Sequence[Section] = (), repetition: Repetition | None = None
+                ) -> Snippet:
+        """The best one or two passages for the query (or the opening), escaped."""
         scanned = text[:SNIPPET_SCAN_CHARS]
-        spans = self.spans(scanned)
-        start = _best_window(scanned, spans, length)
-        start = max(0, start - _CONTEXT_BEFORE) if spans else 0
-        start = _word_boundary(text, start, backwards=True)
-        end = _word_boundary(text, min(len(text), start + length), backwards=False)
-        inside = [span for span in spans if span[0] >= start and span[1] <= end]
-        body = _render(text, inside, start, end, collapse=True).strip()
-        prefix = "… " if start > 0 else ""
-        suffix = " …" if end < len(text) else ""
-        return f"{prefix}{body}{suffix}"
+        sentences = Sentences(scanned, length)
+        title_key = _plain(title)
+
+        def is_title(passage: Passage) -> bool:
+            return bool(title_key) and _plain(scanned[passage.start:passage.end]) == title_key
+
+        def repeated(passage: Passage) -> float:
+            if is_title(passage):
+                return 1.0
+            piece = scanned[passage.start:passage.end]
+            return repetition(piece) if repetition is not None else 0.0
+
+        matches = self._matches(scanned)
+        # The result shows the title already: a match only there gets the opening instead.
+        candidates = _weigh_repetition(
+            [c for c in self._candidates_in(sentences, matches) if not is_title(c.passage)],
+            repeated)
+        answers = _Sections(scanned, sections)
+        if candidates:
+            chosen = _choose(candidates, length, answers.of)
+            if len(chosen) == 1:
+                chosen = _with_context(chosen[0], sentences, repeated, length, answers.of)
+        else:
+            chosen = _opening(sentences, repeated, length)
+        if not chosen:
+            return Snippet("")
+        first = chosen[0].passage
+        # After its question's label, an answer's first sentence needs no "…" before it.
+        opens = not text[:first.start].strip() or answers.begins_answer(first, scanned)
+        return Snippet(_render_passages(text, [c.passage for c in chosen], matches, opens),
+                       answers.label(first))
+
+    def _candidates_in(self, sentences: Sentences, matches: list[_Match]) -> list[_Candidate]:
+        """The passages holding matches, each with its matches and score."""
+        text = sentences.text
+        found: dict[Passage, _Candidate] = {}
+        for match in matches:
+            place = sentences.passage_at(match.start)
+            if place is None:
+                continue
+            number, passage = place
+            candidate = found.get(passage)
+            if candidate is None:
+                candidate = found[passage] = _Candidate(passage, [], 0.0, number)
+            candidate.matches.append(match)
+        for candidate in found.values():
+            candidate.score = self._score(text, candidate.matches)
+        return list(found.values())
+
+    def _score(self, text: str, matches: list[_Match]) -> float:
+        counts: dict[str, int] = {}
+        for match in matches:
+            for key in match.keys:
+                counts[key] = counts.get(key, 0) + 1
+        score = sum(self._weight(key) * count * (_K1 + 1) / (count + _K1)
+                    for key, count in counts.items())
+        for before, after in zip(matches, matches[1:], strict=False):
+            if before.keys != after.keys:
+                words_between = len(text[before.end:after.start].split())
+                rarer = min(self._weight(k) for k in before.keys | after.keys)
+                score += _PROXIMITY * rarer / (1 + words_between)
+        return score
+
+    def _weight(self, key: str) -> float:
+        return self.weights.get(key, 1.0)
+
+
+def _weigh_repetition(candidates: list[_Candidate],
+                      repeated: Callable[[Passage], float]) -> list[_Candidate]:
+    """The best-scoring candidates with their repetition looked up, until a few of the
+    document's own passages are among them: a long document may have hundreds of matching
+    passages, and one far down the scores would not win anyway."""
+    by_score = sorted(candidates, key=lambda c: (-c.score, c.passage.start))
+    weighed: list[_Candidate] = []
+    own = 0
+    for candidate in by_score[:_MAX_WEIGHED]:
+        candidate.repetition = repeated(candidate.passage)
+        weighed.append(candidate)
+        own += candidate.repetition < REPEATED
+        if own >= _OWN_WANTED:
+            break
+    return weighed
+
+
+def _choose(candidates: list[_Candidate], length: int,
+            section_of: Callable[[Passage], int | None]) -> list[_Candidate]:
+    """The best candidate and, when room is left, the next best not repeated from the same
+    questionnaire answer (so one label is true of both), in text order."""
+    ranked = sorted(candidates, key=_Candidate.rank, reverse=True)
+    best = ranked[0]
+    chosen = [best]
+    if best.repetition < REPEATED:
+        room = length - (best.passage.end - best.passage.start) - len(_GAP)
+        section = section_of(best.passage)
+        for other in ranked[1:]:
+            size = other.passage.end - other.passage.start
+            if (other.repetition < REPEATED and size <= room
+                    and section_of(other.passage) == section):
+                chosen.append(other)
+                break
+    return sorted(chosen, key=lambda c: c.passage.start)
+
+
+def _with_context(best: _Candidate, sentences: Sentences,
+                  repeated: Callable[[Passage], float], length: int,
+                  section_of: Callable[[Passage], int | None]) -> list[_Candidate]:
+    """A lone passage with the passages right after and before it while they fit, then as
+    much of the one after as fits, cut at a word; only the document's own text from the same
+    answer: one sentence of a template or a repeated formula tells documents apart less than
+    its surroundings."""
+    section = section_of(best.passage)
+
+    def usable(passage: Passage | None) -> bool:
+        return (passage is not None and section_of(passage) == section
+                and repeated(passage) < REPEATED)
+
+    after, before = sentences.neighbours(best.sentence, best.passage)
+    chosen = [best.passage]
+    room = length - (best.passage.end - best.passage.start)
+    for neighbour in (after, before):
+        if usable(neighbour) and neighbour.end - neighbour.start + 1 <= room:
+            chosen.append(neighbour)
+            room -= neighbour.end - neighbour.start + 1
+    if after is not None and after not in chosen and room >= _MIN_CROPPED and usable(after):
+        cut = sentences.text.rfind(" ", after.start, after.start + room - 1)
+        if cut > after.start:
+            chosen.append(Passage(after.start, cut))
+    context = [_Candidate(passage, [], 0.0) for passage in chosen[1:]]
+    return sorted([best, *context], key=lambda c: c.passage.start)
+
+
+def _opening(sentences: Sentences, repeated: Callable[[Passage], float],
+             length: int) -> list[_Candidate]:
+    """Without a match: the first passages that are neither repeated text nor the title, up
+    to `length`; the first passage when the opening holds nothing else."""
+    opening = itertools.islice((passage for number in range(len(sentences))
+                                for passage in sentences.passages(number)), _OPENING_PASSAGES)
+    chosen: list[_Candidate] = []
+    first: Passage | None = None
+    used = 0
+    for passage in opening:
+        first = first or passage
+        size = passage.end - passage.start + 1
+        if chosen and used + size > length:
+            break
+        if repeated(passage) < REPEATED:
+            chosen.append(_Candidate(passage, [], 0.0))
+            used += size
+    return chosen or ([_Candidate(first, [], 0.0)] if first else [])
+
+
+def _render_passages(text: str, chosen: list[Passage], matches: list[_Match],
+                     opens: bool) -> str:
+    """The passages in text order, every match inside them marked (context passages too)."""
+    starts = [match.start for match in matches]
+    parts: list[str] = []
+    previous: Passage | None = None
+    for passage in chosen:
+        if previous is not None:
+            between = text[previous.end:passage.start]
+            parts.append(" " if not between.strip() else _GAP)
+        inside = itertools.takewhile(lambda m, end=passage.end: m.end <= end,
+                                     matches[bisect.bisect_left(starts, passage.start):])
+        spans = [(match.start, match.end) for match in inside]
+        parts.append(_render(text, spans, passage.start, passage.end, collapse=True))
+        previous = passage
+    last = chosen[-1]
+    prefix = "" if opens else "… "
+    suffix = " …" if text[last.end:].strip() else ""
+    return f"{prefix}{''.join(parts)}{suffix}"
+
+
+class _Sections:
+    """Where each questionnaire answer lies in the text; answers run, as in
+    ingest.structure, from the end of their question line to the next question."""
+
+    def __init__(self, text: str, sections: Sequence[Section]) -> None:
+        self.questions: list[str] = []
+        self.starts: list[int] = []  # question line starts
+        self.answer_starts: list[int] = []
+        at = 0
+        for section in sections:
+            found = text.find(section.question, at)
+            if found >= 0:
+                at = found + len(section.question)
+                self.questions.append(section.question)
+                self.starts.append(found)
+                self.answer_starts.append(at)
+
+    def of(self, passage: Passage) -> int | None:
+        """Number of the answer that holds the passage; None outside answers."""
+        number = bisect.bisect_right(self.starts, passage.start) - 1
+        if number < 0 or passage.start < self.answer_starts[number]:
+            return None
+        return number
+
+    def begins_answer(self, passage: Passage, text: str) -> bool:
+        number = self.of(passage)
+        return number is not None and not text[self.answer_starts[number]:passage.start].strip()
+
+    def label(self, passage: Passage) -> str | None:
+        number = self.of(passage)
+        return None if number is None else section_label(self.questions[number])
+
+
+def section_label(question: str) -> str:
+    """A question as a short label: its parenthesised asides dropped, cut at a word."""
+    label = _SPACE.sub(" ", _ASIDE.sub("", question)).strip()
+    if len(label) <= SECTION_LABEL_CHARS:
+        return label
+    cut = label.rfind(" ", 0, SECTION_LABEL_CHARS)
+    return label[:cut if cut > 0 else SECTION_LABEL_CHARS].rstrip(" ,;:–-") + " …"
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 # How a folded letter may be written in the raw text (the inverse of analysis.fold).
@@ -126,30 +413,6 @@ def _enclosing_word(text: str, start: int, end: int) -> tuple[int, int]:
     while end < len(text) and text[end].isalnum():
         end += 1
     return start, end
-
-
-def _best_window(text: str, spans: list[tuple[int, int]], length: int) -> int:
-    """Start of the window of `length` chars with the most distinct, then most, matches."""
-    words = [text[s:e].lower() for s, e in spans]
-    best_start, best_score = 0, (0, 0)
-    end = 0
-    for i, (start, _) in enumerate(spans):
-        end = max(end, i)
-        while end + 1 < len(spans) and spans[end + 1][1] <= start + length:
-            end += 1
-        inside = words[i:end + 1]
-        score = (len(set(inside)), len(inside))
-        if score > best_score:
-            best_start, best_score = start, score
-    return best_start
-
-
-def _word_boundary(text: str, at: int, backwards: bool) -> int:
-    """Move `at` to the nearest whitespace so no word is cut in half (within 30 chars)."""
-    if at <= 0 or at >= len(text):
-        return max(0, min(at, len(text)))
-    window = range(at, max(0, at - 30), -1) if backwards else range(at, min(len(text), at + 30))
-    return next((i for i in window if text[i].isspace()), at)
 
 
 def _render(text: str, spans: list[tuple[int, int]], start: int, end: int,

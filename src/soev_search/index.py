@@ -39,6 +39,7 @@ from soev_search.ingest.sidecar import (
     sidecar_path,
     sidecar_problems,
 )
+from soev_search.passages import RepeatedPassages
 from soev_search.schema import (
     create_index,
     document_fields,
@@ -190,17 +191,20 @@ def _build(index_dir: Path, documents: Iterator[Document], corpus_dir: Path | No
     build = new_build_dir(index_dir)
     word_counts: Counter[str] = Counter()
     spelling = SpellingWords()
+    repeated_passages = RepeatedPassages()
     spooled = 0
     with open(build / SPOOL, "w", encoding="utf-8") as spool:
         for doc in documents:
             text = f"{doc.title}\n{doc.text}"
             word_counts.update(raw_words(text))
             spelling.add(surface_words(text))
+            repeated_passages.add(doc.text)
             spool.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
             spooled += 1
     vocabulary = learn_vocabulary(word_counts)
     save_vocabulary(build, vocabulary)
     spelling.save(build)
+    repeated_passages.save(build)
     indexed = _index_spool(build, vocabulary, spooled, progress, workers)
     (build / SPOOL).unlink()
     if repeated is not None:
@@ -242,12 +246,14 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
         vocabulary = load_vocabulary(current)
         ix = open_index(build, vocabulary, readonly=False)
         spelling = SpellingWords.load(current)
+        repeated_passages = RepeatedPassages.load(current)
         writer = ix.writer(timeout=30.0, limitmb=settings.current().writer_memory_mb)
         try:
             with ix.searcher() as before:
                 for rel in changes.removed:
                     if manifest[rel]["id"]:
-                        _forget_words(before, manifest[rel]["id"], spelling)
+                        _forget_words(before, manifest[rel]["id"], spelling,
+                                      repeated_passages)
                         writer.delete_by_term("id", manifest[rel]["id"])
                     del manifest[rel]
                 for rel, entry in changes.touched.items():
@@ -256,9 +262,11 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
                                         progress, "update", workers):
                     old_id = manifest.get(item.rel, {}).get("id")
                     if old_id:
-                        _forget_words(before, old_id, spelling)
+                        _forget_words(before, old_id, spelling, repeated_passages)
                     if isinstance(item.result, Document):
                         spelling.add(surface_words(f"{item.result.title}\n{item.result.text}"))
+                        if repeated_passages is not None:
+                            repeated_passages.add(item.result.text)
                     _apply(writer, item, old_id, report)
                     report.warnings.extend(item.warnings())
                     manifest[item.rel] = item.manifest_entry()
@@ -267,6 +275,8 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
             writer.cancel()
             raise
         spelling.save(build)
+        if repeated_passages is not None:
+            repeated_passages.save(build)
         write_json(build / MANIFEST, manifest)
         documents = ix.doc_count()
         _write_build_info(build, corpus_dir, documents,
@@ -278,12 +288,15 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
     return report
 
 
-def _forget_words(searcher, doc_id: str, spelling: SpellingWords) -> None:
-    """Take a document that is being replaced or deleted out of the word counts."""
+def _forget_words(searcher, doc_id: str, spelling: SpellingWords,
+                  repeated_passages: RepeatedPassages | None) -> None:
+    """Take a document that is being replaced or deleted out of the word and passage counts."""
     stored = searcher.document(id=doc_id)
     if stored is not None:
         doc = unpack_document(stored["document"])
         spelling.remove(surface_words(f"{doc.title}\n{doc.text}"))
+        if repeated_passages is not None:
+            repeated_passages.remove(doc.text)
 
 
 def _apply(writer, item: Ingested, old_id: str | None, report: UpdateReport) -> None:
@@ -354,6 +367,10 @@ def die_with_parent(_: object = None) -> None:
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1
         ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGKILL)
+        # The parent may have died between fork and prctl: then no signal will ever come.
+        parent = multiprocessing.parent_process()
+        if parent is not None and os.getppid() != parent.pid:
+            os._exit(1)
 
 
 # Runs in every process multiprocessing forks (our ingest pool and Whoosh's writer processes).

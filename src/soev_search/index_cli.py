@@ -217,7 +217,8 @@ def _print_result(result: SearchResult, bold: bool) -> None:
         if hit.url:
             print(f"   {hit.url}")
         snippet = _MARK.sub(lambda m: marks[m.group() == "</mark>"], hit.snippet)
-        print(f"   {html.unescape(snippet)}")
+        section = f"{hit.snippet_section}: " if hit.snippet_section else ""
+        print(f"   {section}{html.unescape(snippet)}")
     for name in FACETS:
         values = result.facets.get(name, [])
         if values:

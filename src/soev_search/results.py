@@ -51,6 +51,8 @@ class Hit:
     snippet: str
     # Where the document was fetched from (its sidecar's url), if it was.
     url: str | None = None
+    # Plain text: the question the snippet's passage answers (questionnaires), else None.
+    snippet_section: str | None = None
 
 
 @dataclass(frozen=True)

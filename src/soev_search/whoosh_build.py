@@ -21,6 +21,7 @@ from soev_search.cache import RecentCache
 from soev_search.document import Document
 from soev_search.errors import IndexUnavailable
 from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS
+from soev_search.passages import RepeatedPassages
 from soev_search.schema import load_vocabulary, open_index, unpack_document
 from soev_search.spelling import Completions, SpellingWords
 from soev_search.store import REBUILD_HINT
@@ -51,6 +52,7 @@ class OpenBuild:
         self._rankings: RecentCache[tuple, tuple[Ranking, bool]] = RecentCache(recent)
         self._spelling: SpellingWords | None = None
         self._completions: Completions | None = None
+        self._repeated: RepeatedPassages | None | bool = False  # False: not read yet
         with self.searcher() as searcher:
             try:
                 self.facets = FacetColumns(searcher.reader(), COLUMN_FILTERS, KEYWORD_FILTERS)
@@ -157,3 +159,11 @@ class OpenBuild:
         if self._completions is None:
             self._completions = Completions(self.spelling())
         return self._completions
+
+    def repetition(self, passage: str) -> float:
+        """How much of a passage the corpus repeats (0.0 when the build has no counts); the
+        counts are read on first use, racing threads would both read the same file."""
+        if self._repeated is False:
+            self._repeated = RepeatedPassages.load(self.build)
+        repeated = self._repeated
+        return repeated.repetition(passage) if isinstance(repeated, RepeatedPassages) else 0.0

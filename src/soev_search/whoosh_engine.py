@@ -23,7 +23,7 @@ from soev_search import settings
 from soev_search.analysis import normalize
 from soev_search.document import Document
 from soev_search.filters import COLUMN_FILTERS, FACETS, KEYWORD_FILTERS
-from soev_search.highlight import Highlighter, highlighter_for
+from soev_search.highlight import Highlighter, highlighter_for, idf
 from soev_search.query import NOTICE_ONLY_COMMON_WORDS, has_scoring, parse
 from soev_search.relaxed import (
     NOTICE_RELAXED,
@@ -228,7 +228,10 @@ class _Search:
         page = max(1, self.request.page)
         start = (page - 1) * per_page
         page_hits = self.ordered(limit=start + per_page)[start:]
-        highlighter = highlighter_for(self.build.analyzer, self.tree, self.compiler.synonyms)
+        documents = self.searcher.doc_count()
+        highlighter = highlighter_for(
+            self.build.analyzer, self.tree, self.compiler.synonyms,
+            lambda term: idf(self.searcher.doc_frequency("text", term), documents))
         suggester = Suggester(self.build.analyzer, self.searcher.reader(), self.build.spelling)
         return SearchResult(
             query=self.request.query,
@@ -250,6 +253,8 @@ class _Search:
 
     def _hit(self, docnum: int, score: float, highlighter: Highlighter) -> Hit:
         doc = self.build.load(self.searcher, docnum)
+        snippet = highlighter.snippet(doc.text, title=doc.title, sections=doc.sections,
+                                      repetition=self.build.repetition)
         return Hit(
             id=doc.id,
             title=doc.title,
@@ -259,7 +264,8 @@ class _Search:
             doctype=doc.doctype,
             language=doc.language,
             score=round(score, 4),
-            snippet=highlighter.snippet(doc.text),
+            snippet=snippet.html,
+            snippet_section=snippet.section,
             url=doc.url,
         )
 

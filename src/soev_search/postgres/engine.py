@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,8 @@ from soev_search.cache import RecentCache
 from soev_search.document import Document
 from soev_search.errors import IndexUnavailable
 from soev_search.filters import COLUMN_FILTERS, FACETS, KEYWORD_FILTERS
-from soev_search.highlight import Highlighter, highlighter_for
+from soev_search.highlight import Highlighter, highlighter_for, idf
+from soev_search.passages import RepeatedPassages
 from soev_search.postgres import layout
 from soev_search.postgres.database import REBUILD_HINT, Router
 from soev_search.postgres.terms import (
@@ -187,6 +189,10 @@ class _BuildState:
     known: RecentCache[str, bool] = field(
         default_factory=lambda: RecentCache(KNOWN_TERMS), repr=False)
     _spelling: SpellingWords | None = field(default=None, repr=False)
+    # The corpus's repeated passages (snippets avoid them), read on first use; None: none.
+    _passages: RepeatedPassages | None | bool = field(default=False, repr=False)
+    # Term → documents whose text holds it (the snippet weights' idf).
+    text_frequency: dict[str, int] = field(default_factory=dict, repr=False)
     synonyms: SynonymsFile | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -222,6 +228,28 @@ class _BuildState:
 
     def resolve(self, name: str, value: str) -> str | None:
         return self.canonical.get(name, {}).get(normalize(value.strip()))
+
+    def repetition(self, conn: psycopg.Connection) -> Callable[[str], float]:
+        """How much of a passage the corpus repeats (0.0 without counts)."""
+        if self._passages is False:
+            self._passages = layout.load_passages(conn, self.build)
+        passages = self._passages
+        if not isinstance(passages, RepeatedPassages):
+            return lambda passage: 0.0
+        return passages.repetition
+
+    def weights(self, conn: psycopg.Connection, terms: Iterable[str]) -> dict[str, float]:
+        """Each term's idf over the texts, as the Whoosh backend weighs snippet words."""
+        unseen = sorted(set(terms) - self.text_frequency.keys())
+        if unseen:
+            queries = {f"{quote(t)}:C": t for t in unseen}
+            found = dict(conn.execute(sql.SQL(
+                "SELECT q, (SELECT count(*) FROM {} WHERE tsv @@ q::tsquery) "
+                "FROM unnest({}::text[]) AS q").format(self.docs, sql.Literal(sorted(queries)))))
+            for query, term in queries.items():
+                self.text_frequency[term] = found.get(query, 0)
+        documents = int(self.info.get("documents") or 0)
+        return {t: idf(self.text_frequency[t], documents) for t in set(terms)}
 
     def spelling(self, conn: psycopg.Connection) -> SpellingWords:
         """The build's surface words, read on first use (racing threads read it twice)."""
@@ -529,9 +557,14 @@ class _Search:
     def result(self) -> SearchResult:
         per_page = _page_size(self.request)
         page = max(1, self.request.page)
-        marker = highlighter_for(self.state.analyzer, self.tree, self.synonyms)
-        hits = [self._hit(Document.from_dict(doc), score, marker)
-                for doc, score in self.ordered(per_page, (page - 1) * per_page)]
+        page_documents = self.ordered(per_page, (page - 1) * per_page)
+        terms = highlighter_for(self.state.analyzer, self.tree, self.synonyms).terms
+        weights = self.state.weights(self.conn, terms) if page_documents else {}
+        marker = highlighter_for(self.state.analyzer, self.tree, self.synonyms,
+                                 lambda term: weights.get(term, 1.0))
+        repetition = self.state.repetition(self.conn)
+        hits = [self._hit(Document.from_dict(doc), score, marker, repetition)
+                for doc, score in page_documents]
         return SearchResult(
             query=self.request.query,
             total=self.total,
@@ -550,10 +583,14 @@ class _Search:
         return [self.state.resolve(name, str(v)) or str(v) for v in getattr(self.request, name)]
 
     @staticmethod
-    def _hit(doc: Document, score: float, marker: Highlighter) -> Hit:
+    def _hit(doc: Document, score: float, marker: Highlighter,
+             repetition: Callable[[str], float]) -> Hit:
+        snippet = marker.snippet(doc.text, title=doc.title, sections=doc.sections,
+                                 repetition=repetition)
         return Hit(id=doc.id, title=doc.title, municipality=doc.municipality, year=doc.year,
                    date=doc.date, doctype=doc.doctype, language=doc.language,
-                   score=round(score, 4), snippet=marker.snippet(doc.text), url=doc.url)
+                   score=round(score, 4), snippet=snippet.html,
+                   snippet_section=snippet.section, url=doc.url)
 
 
 class _Suggester:

@@ -4,6 +4,8 @@
     soev_b_<stamp>.docs    one row per document: facet columns, mentions, the Document as
                            JSON, the tsvector (GIN-indexed), seq (insertion order: ties)
     soev_b_<stamp>.spelling, .vocabulary, .manifest, .info
+    soev_b_<stamp>.blobs   files the Whoosh build keeps beside its index, byte for byte
+                           (repeated-passages.bin: the corpus's repeated passages, snippets)
 
 A rebuild fills a new schema and swaps `soev.live` in one transaction; an update changes the
 live schema's tables and bumps `version` in one transaction. Readers read `soev.live` in the
@@ -13,16 +15,20 @@ same snapshot as everything else, so they see one whole build.
 from __future__ import annotations
 
 import re
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 import psycopg
 from psycopg import sql
 
 from soev_search.errors import IndexUnavailable
 from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS
+from soev_search.passages import FILE as PASSAGES_FILE
+from soev_search.passages import RepeatedPassages
 
 # The layout's version, kept in every build's info: a build of another format is refused.
-FORMAT = 1
+FORMAT = 2
 LIVE = "soev.live"
 BUILD_PREFIX = "soev_b_"
 # pg_advisory_lock key held by a running rebuild or update ("soev" in ASCII).
@@ -57,6 +63,7 @@ CREATE TABLE {schema}.spelling (
 CREATE TABLE {schema}.vocabulary (stem text PRIMARY KEY);
 CREATE TABLE {schema}.manifest (rel text PRIMARY KEY, entry jsonb NOT NULL);
 CREATE TABLE {schema}.info (key text PRIMARY KEY, value jsonb);
+CREATE TABLE {schema}.blobs (name text PRIMARY KEY, data bytea NOT NULL);
 """
 
 # After the bulk load: building indexes once is faster than maintaining them row by row.
@@ -123,3 +130,25 @@ def drop_build(conn: psycopg.Connection, build: str) -> None:
 
 def table(build: str, name: str) -> sql.Composed:
     return sql.SQL("{}.{}").format(identifier(build), sql.Identifier(name))
+
+
+def save_passages(conn: psycopg.Connection, build: str, passages: RepeatedPassages) -> None:
+    """The passage counts in the build's blobs, in the Whoosh build's file format."""
+    with tempfile.TemporaryDirectory() as folder:
+        passages.save(Path(folder))
+        data = (Path(folder) / PASSAGES_FILE).read_bytes()
+    conn.execute(sql.SQL("INSERT INTO {} (name, data) VALUES (%s, %s) ON CONFLICT (name) "
+                         "DO UPDATE SET data = excluded.data").format(table(build, "blobs")),
+                 (PASSAGES_FILE, data))
+
+
+def load_passages(conn: psycopg.Connection, build: str) -> RepeatedPassages | None:
+    """The build's passage counts; None when it has none (snippets then only lose the
+    knowledge of repeated text)."""
+    row = conn.execute(sql.SQL("SELECT data FROM {} WHERE name = %s").format(
+        table(build, "blobs")), (PASSAGES_FILE,)).fetchone()
+    if row is None:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / PASSAGES_FILE).write_bytes(row[0])
+        return RepeatedPassages.load(Path(folder))

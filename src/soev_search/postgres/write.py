@@ -44,6 +44,7 @@ from soev_search.index import (
     require_corpus,
 )
 from soev_search.ingest import RepeatedLines
+from soev_search.passages import RepeatedPassages
 from soev_search.postgres import layout
 from soev_search.postgres.database import REBUILD_HINT, Router
 from soev_search.postgres.terms import tsvector
@@ -90,12 +91,14 @@ def _build(conn: psycopg.Connection, documents: Iterator[Document], corpus_dir: 
         conn.execute(statement)
     word_counts: Counter[str] = Counter()
     spelling = SpellingWords()
+    passages = RepeatedPassages()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
         spooled = 0
         for doc in documents:
             text = f"{doc.title}\n{doc.text}"
             word_counts.update(raw_words(text))
             spelling.add(surface_words(text))
+            passages.add(doc.text)
             spool.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
             spooled += 1
         vocabulary = learn_vocabulary(word_counts)
@@ -109,6 +112,7 @@ def _build(conn: psycopg.Connection, documents: Iterator[Document], corpus_dir: 
                ((w, normalize(w), n) for w, n in spelling.items()))
     _copy_rows(conn, layout.table(build, "manifest"), ("rel", "entry"),
                ((rel, json.dumps(entry)) for rel, entry in manifest.items()))
+    layout.save_passages(conn, build, passages)
     now = _now()
     _write_info(conn, build, {
         "format": layout.FORMAT, "built_at": now, "updated_at": now,
@@ -201,12 +205,19 @@ def _apply_changes(conn: psycopg.Connection, build: str, analyzer: DanishAnalyze
     docs = layout.table(build, "docs")
     spelling_delta: Counter[str] = Counter()
     ids = sorted({*gone, *(doc.id for doc in added)})
+    passages = layout.load_passages(conn, build)
     for (document,) in conn.execute(
             sql.SQL("DELETE FROM {} WHERE id = ANY(%s) RETURNING document").format(docs),
             (ids,)):
         spelling_delta.subtract(surface_words(f"{document['title']}\n{document['text']}"))
+        if passages is not None:
+            passages.remove(document["text"])
     for doc in added:
         spelling_delta.update(surface_words(f"{doc.title}\n{doc.text}"))
+        if passages is not None:
+            passages.add(doc.text)
+    if passages is not None:
+        layout.save_passages(conn, build, passages)
     _copy_documents(conn, build, analyzer, iter(added), len(added), None)
     _apply_spelling(conn, build, spelling_delta)
     table = layout.table(build, "manifest")

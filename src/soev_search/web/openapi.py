@@ -80,7 +80,12 @@ SCHEMAS: dict[str, Any] = {
             "doctype": {"type": "string", "enum": list(DOCTYPES)},
             "language": {"type": "string"}, "score": {"type": "number"},
             "snippet": {"type": "string",
-                        "description": "HTML: text escaped, matched words in <mark>"},
+                        "description": "HTML: text escaped, matched words in <mark>; the "
+                                       "one or two passages that best match the query"},
+            "snippet_section": {"type": "string", "nullable": True,
+                                "description": "Plain text: the question whose answer the "
+                                               "snippet comes from (questionnaires), "
+                                               "shortened; null otherwise"},
             "url": {"type": "string", "nullable": True,
                     "description": "Where the document was fetched from, if it was"},
         },

@@ -65,6 +65,7 @@
     .title:hover { text-decoration: underline; }
     .meta { margin: 2px 0; font-size: 14px; color: #4f5d6b; }
     .snippet { margin: 2px 0 0; font-size: 15px; overflow-wrap: anywhere; }
+    .snippet .section { font-weight: 600; color: #4f5d6b; }
     mark { background: #ffe58a; color: inherit; padding: 0 1px; border-radius: 2px; }
     .pager { display: flex; gap: 8px; margin-top: 8px; }
     .pager button { background: #fff; color: #0b5c6b; }
@@ -232,7 +233,12 @@
           text: String(hit.title || "Uden titel") }),
         el("p", { class: "meta", text: meta }),
       ]);
-      if (hit.snippet) item.append(el("p", { class: "snippet" }, snippetNodes(hit.snippet)));
+      if (hit.snippet) {
+        // The section (the question the passage answers) is plain text: a text node.
+        const section = hit.snippet_section
+          ? [el("span", { class: "section", text: `${String(hit.snippet_section)}:` }), " "] : [];
+        item.append(el("p", { class: "snippet" }, [...section, ...snippetNodes(hit.snippet)]));
+      }
       return item;
     }
 
