@@ -14,6 +14,9 @@ from pg_cluster import PgCluster, PostgresMissing
 from soev_search.backend import Backend
 from web_support import web_app
 
+# The browser fixtures (browser, base_url, page), used by the tests/test_browser*.py modules.
+pytest_plugins = ("browser_support",)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = REPO_ROOT / "corpus"
 

@@ -6,68 +6,20 @@ Screenshots go to artifacts/screenshots/ for a person to look at.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
+from browser_support import hosting, iframe_host_page, script_host_page, shoot
 from web_support import (
     HOSTILE_QUESTION,
     SECTION_WORD,
     UNIQUE_WORD,
     questionnaire_app,
     running,
-    web_app,
 )
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running(web_app(tmp_path_factory)) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.console_errors = errors  # type: ignore[attr-defined]
-    yield page
-    context.close()
-
-
-def shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-
-
-def host_app(html: str):
-    """A WSGI app on another port (so another origin) serving one HTML page."""
-    def app(environ, start_response):
-        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
-        return [html.encode()]
-    return app
 
 
 def test_search_then_filter_with_a_facet(page: Page, base_url: str) -> None:
@@ -105,13 +57,6 @@ def test_keyboard_user_gets_a_visible_skip_link(page: Page, base_url: str) -> No
     expect(page).to_have_url(re.compile("#main$"))
 
 
-def test_typeahead_fills_the_datalist(page: Page, base_url: str) -> None:
-    page.goto(base_url + "/")
-    page.get_by_label("Søg i dokumenterne").press_sequentially("kommunens socialø", delay=20)
-    options = page.locator("#q-suggestions option")
-    expect(options.first).to_have_attribute("value", re.compile("^kommunens social"))
-
-
 def test_result_opens_the_document_with_marked_words(page: Page, base_url: str) -> None:
     page.goto(f"{base_url}/?q={UNIQUE_WORD}")
     page.locator(".hit-title a").click()
@@ -134,19 +79,8 @@ def test_compare_page_and_phone_layout(browser: Browser, base_url: str) -> None:
 
 
 def test_embed_script_on_another_origin(page: Page, base_url: str) -> None:
-    host_html = f"""<!doctype html><html lang="da"><head><meta charset="utf-8">
-<title>Kommunens side</title>
-<style>
-  body {{ font-family: Georgia, serif; background: #fafafa; }}
-  a {{ color: rgb(255, 0, 0) !important; }}
-  li {{ display: inline; }}
-  button {{ background: rgb(0, 128, 0); }}
-</style></head>
-<body><h1>Kommunens side om socialøkonomi</h1>
-<button id="host-button">Værtens knap</button>
-<script src="{base_url}/embed.js" data-limit="3" data-target="_self" data-facets="true"></script>
-<p>Tekst efter widgetten.</p></body></html>"""
-    with running(host_app(host_html)) as host_url:
+    host_html = script_host_page(base_url, 'data-limit="3" data-target="_self" data-facets="true"')
+    with hosting(page, host_html) as host_url:
         assert host_url.split(":")[-1] != base_url.split(":")[-1]  # a different origin
         page.goto(host_url + "/")
         widget = page.locator(".soev-search-embed")
@@ -186,7 +120,7 @@ def test_embed_script_shows_the_snippets_question_as_text(
         host_html = f"""<!doctype html><html lang="da"><head><meta charset="utf-8">
 <title>Spørgeskemaer</title></head><body>
 <script src="{app_url}/embed.js"></script></body></html>"""
-        with running(host_app(host_html)) as host_url:
+        with hosting(page, host_html) as host_url:
             page.goto(host_url + "/")
             widget = page.locator(".soev-search-embed")
             widget.get_by_label("Søg i dokumenter om socialøkonomi").fill(SECTION_WORD)
@@ -201,14 +135,27 @@ def test_embed_script_shows_the_snippets_question_as_text(
 
 
 def test_embed_iframe_on_another_origin(page: Page, base_url: str) -> None:
-    host_html = f"""<!doctype html><html lang="da"><head><meta charset="utf-8">
-<title>Iframe</title></head><body><h1>Iframe-indlejring</h1>
-<iframe src="{base_url}/embed?q=fleksjob&amp;limit=3" title="Søg i socialøkonomi"
-        width="700" height="520"></iframe></body></html>"""
-    with running(host_app(host_html)) as host_url:
+    host_html = iframe_host_page(base_url, "q=fleksjob&amp;limit=3")
+    with hosting(page, host_html) as host_url:
         page.goto(host_url + "/")
         frame = page.frame_locator("iframe")
         expect(frame.get_by_role("status")).to_contain_text("dokument")
         expect(frame.locator(".hit-title").first).to_be_visible()
         shoot(page, "09-embed-iframe")
     assert page.console_errors == []
+
+
+def test_embed_script_with_a_span_of_years(page: Page, base_url: str) -> None:
+    host_html = script_host_page(base_url, 'data-year-from="2018" data-year-to="2018" '
+                                           'data-facets="true" data-limit="10"')
+    with hosting(page, host_html) as host_url:
+        page.goto(host_url + "/")
+        widget = page.locator(".soev-search-embed")
+        # the web test corpus has four documents from 2018
+        expect(widget.get_by_role("status")).to_have_text(re.compile("^4 dokumenter"))
+        expect(widget.locator(".meta", has_text="2017")).to_have_count(0)
+        expect(widget.locator("fieldset legend").first).to_be_visible()
+        legends = widget.locator("fieldset legend").all_inner_texts()
+        assert "KOMMUNE" in legends and "ÅR" not in legends  # no years to choose in the span
+    assert page.console_errors == []
+

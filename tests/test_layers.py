@@ -16,9 +16,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "soev_search"
 LAYERS = (
     ("errors", "document", "municipalities", "settings", "cache"),
     ("analysis", "synonyms", "filters", "store", "ingest", "passages"),
-    ("query", "relaxed", "results", "spelling", "highlight", "schema", "questionnaire", "fetch"),
-    ("index", "whoosh_andnot", "whoosh_query", "whoosh_facets", "whoosh_suggest",
-     "whoosh_build", "whoosh_engine", "watch", "postgres"),
+    ("query", "relaxed", "results", "spelling", "highlight", "schema", "questionnaire",
+     "similar", "fetch"),
+    ("index", "whoosh_andnot", "whoosh_similar", "whoosh_query", "whoosh_facets",
+     "whoosh_suggest", "whoosh_build", "whoosh_engine", "watch", "postgres"),
     ("search", "backend"),
     ("index_cli", "cli", "operator_cli", "web"),
 )

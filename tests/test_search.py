@@ -424,7 +424,8 @@ def test_a_filter_matching_none_of_the_query_gives_no_hits(many):
 ALIKE_QUERIES = ["kantine", "kantine aftale", "socialoekonomi", '"aftale med seks"', "social*",
                  "kantine -aftale", "strand OR partnerskabsaftale", "title:strategi",
                  "mentions:aalborg", "kantime", "", "med", "kantine (", "xylofon",
-                 "socialøkonomiske virksomheder", "SØV", "sociale virksomheder drift"]
+                 "socialøkonomiske virksomheder", "SØV", "sociale virksomheder drift",
+                 "year:2017..2018", "kantine year:..2017", "year:2018.. drift"]
 
 
 def test_both_backends_give_the_same_answers_but_for_scores(request, tmp_path_factory):
@@ -446,3 +447,20 @@ def test_both_backends_give_the_same_answers_but_for_scores(request, tmp_path_fa
                 postgres.total, postgres.facets, postgres.suggestion, postgres.notice), query
     assert {h.url for h in engines[1].search(SearchRequest("hentet")).hits} == {
         "https://example.dk/notat.pdf"}
+    ranged = [engine.search(SearchRequest("kantine", year_from=2017, year_to=2018))
+              for engine in engines]
+    assert ranged[0].total == ranged[1].total > 0
+    assert ranged[0].facets == ranged[1].facets
+    assert ranged[0].without_value == ranged[1].without_value
+
+
+def test_similar_documents(engine):
+    found = engine.similar("silkeborg2")
+    assert found and "silkeborg2" not in {s.id for s in found}
+    assert all(s.shared and s.reason.startswith("Fælles nøgleord") for s in found)
+    assert "silkeborg" in {s.id for s in found}  # "kantine", "indkøb", "ordning"
+    assert found[0].municipality != "Silkeborg"  # other municipalities first
+    assert engine.similar("missing") is None
+    outside = doc("outside", "Kantinen", "Driften af kantinen og indkøbsordningen.",
+                  municipality="Silkeborg", year=2020, date="2020", doctype="notat")
+    assert {s.id for s in engine.similar_to(outside)} >= {"silkeborg2"}

@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
         search.add_argument(f"--{declared.name}", action="append", default=[],
                             type=_filter_value(declared),
                             help=f"{declared.description} Repeat for several (OR).")
+        if declared.ranged:
+            low, high = declared.range_params
+            for param, help_text in ((low, "from this one on"), (high, "up to this one")):
+                search.add_argument(f"--{param.replace('_', '-')}", dest=param,
+                                    type=_filter_value(declared),
+                                    help=f"Only {declared.name} {help_text} (inclusive).")
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     search.add_argument("--page", type=int, default=1)
     search.add_argument("--limit", type=int, default=10)
@@ -53,6 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
     _add_backend(search)
     search.set_defaults(handler=_run_search)
+
+    similar = commands.add_parser(
+        "similar", help="the documents most like one document (a file, or an id in the index)")
+    similar.add_argument("document", metavar="FILE|ID")
+    similar.add_argument("--limit", type=int, default=5, help="how many (1-50, default 5)")
+    similar.add_argument("--json", action="store_true")
+    similar.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
+    similar.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    similar.set_defaults(handler=_run_similar)
 
     stats = commands.add_parser("stats", help="what the index holds")
     stats.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
@@ -162,6 +177,12 @@ def _run_search(args: argparse.Namespace) -> int:
     from soev_search import index_cli
 
     return index_cli.run_search(args)
+
+
+def _run_similar(args: argparse.Namespace) -> int:
+    from soev_search import index_cli
+
+    return index_cli.run_similar(args)
 
 
 def _run_stats(args: argparse.Namespace) -> int:

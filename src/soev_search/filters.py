@@ -6,8 +6,10 @@ the page's facets and labels, and the CLI's `soev-index search` options.
 
 Adding a filter is one `Filter` entry (with how its values are read from a `Document`) here.
 A filter of kind "values" accepts a set of values (OR within a filter, AND across filters).
-Another kind (a range, `year:2017..2019`) would be one more `kind` with its own request
-fields, parsing and matching, declared the same way.
+A filter declared `ranged` also accepts a range of values (`year:2017..2019`; the request
+fields, API parameters and CLI options `year_from`/`year_to`, `--year-from/--year-to`); the
+range and the set, when both are given, must both hold. `ValueRange.contains` says how a
+document without a value fares: left out of a closed range, kept by an open one.
 """
 
 from __future__ import annotations
@@ -32,6 +34,34 @@ class FilterValueError(ValueError):
 
 
 @dataclass(frozen=True)
+class ValueRange:
+    """low..high of a ranged filter, both ends included; either end may be open (None)."""
+
+    low: int | None = None
+    high: int | None = None
+
+    def contains(self, stored: str) -> bool:
+        """Whether a stored value ("" = the document has none) lies in the range.
+
+        A document without a value is left out of a closed range (2017..2019) and kept by an
+        open one (2017.., ..2019): an open range bounds one side only, and a value nobody
+        knows is not known to lie outside it. Never silently dropped, never counted in."""
+        if not stored:
+            return self.low is None or self.high is None
+        value = int(stored)
+        return ((self.low is None or value >= self.low)
+                and (self.high is None or value <= self.high))
+
+    @property
+    def closed(self) -> bool:
+        return self.low is not None and self.high is not None
+
+    def __str__(self) -> str:
+        """As the query language writes it: "2017..2019", "2017..", "..2019"."""
+        return f"{'' if self.low is None else self.low}..{'' if self.high is None else self.high}"
+
+
+@dataclass(frozen=True)
 class Filter:
     name: str  # the SearchRequest field, the API parameter, the CLI option and the index field
     label: str  # Danish, for the page
@@ -49,11 +79,39 @@ class Filter:
     openapi: dict[str, Any] = field(default_factory=lambda: {"type": "string"})
     order: ValueOrder = "count"  # how facet values are listed
     kind: FilterKind = "values"
+    # Also a range of values (int filters): `name:low..high`, `name_from`/`name_to`.
+    ranged: bool = False
+    range_labels: tuple[str, str] = ("Fra", "Til")  # Danish, for the page's range control
+
+    @property
+    def range_params(self) -> tuple[str, str]:
+        """The request fields, API parameters and (with - for _) CLI options of the ends."""
+        return f"{self.name}_from", f"{self.name}_to"
+
+    def value_range(self, low: int | None, high: int | None) -> ValueRange | None:
+        """The range from two parsed ends (None = open); None when both are open."""
+        if low is None and high is None:
+            return None
+        if low is not None and high is not None and low > high:
+            raise FilterValueError(
+                f"{self.label}: intervallets start ({low}) ligger efter dets slutning ({high}).")
+        return ValueRange(low, high)
+
+    def parse_range(self, raw: str) -> ValueRange:
+        """"2017..2019", "2017.." or "..2019" (query language) → a ValueRange."""
+        low, dots, high = raw.strip().partition("..")
+        span = self.value_range(*(self.parse(end) if end.strip() else None
+                                  for end in (low, high))) if dots else None
+        if span is None:
+            raise FilterValueError(f"{self.label}: skriv et interval som 2017..2019, 2017.. "
+                                   "eller ..2019.")
+        return span
 
     def request_fields(self) -> list[tuple[str, type, Any]]:
         """The SearchRequest fields this filter adds: (name, type, default). A "values"
-        filter adds one tuple of accepted values; a range kind would add its two bounds."""
-        return [(self.name, tuple, ())]
+        filter adds one tuple of accepted values; a ranged one also its two ends."""
+        ends = [(param, int | None, None) for param in self.range_params] if self.ranged else []
+        return [(self.name, tuple, ()), *ends]
 
     def parse(self, raw: str) -> Any:
         """One value as typed (URL, CLI) → the request's value; FilterValueError if wrong."""
@@ -103,7 +161,7 @@ FILTERS: tuple[Filter, ...] = (
            read=lambda doc: _one(doc.municipality), facet=True, aliases=("kommune",)),
     Filter("year", "År", "Only documents from these years.",
            read=lambda doc: _one(doc.year), value_type=int, facet=True, aliases=("år", "aar"),
-           check=_check_year, order="descending",
+           check=_check_year, order="descending", ranged=True, range_labels=("Fra år", "Til år"),
            openapi={"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1]}),
     Filter("doctype", "Dokumenttype", "Only these document types.",
            read=lambda doc: _one(doc.doctype), facet=True, aliases=("type",),
@@ -126,8 +184,14 @@ FACETS = tuple(f.name for f in FILTERS if f.facet)
 COLUMN_FILTERS = tuple(f.name for f in FILTERS if not f.multi_valued)
 # Several values per document: keywords of the index.
 KEYWORD_FILTERS = tuple(f.name for f in FILTERS if f.multi_valued)
+# Also accept a range of values.
+RANGED_FILTERS = tuple(f.name for f in FILTERS if f.ranged)
+# The request fields of the ranges' ends, in order: year_from, year_to.
+RANGE_PARAMS = tuple(param for f in FILTERS if f.ranged for param in f.range_params)
 _BY_NAME = {f.name: f for f in FILTERS}
 assert not any(f.facet and f.multi_valued for f in FILTERS), "multi-valued facets are not counted"
+assert all(f.value_type is int and not f.multi_valued for f in FILTERS if f.ranged), \
+    "only single-valued integer filters are ranged"
 
 
 def filter_named(name: str) -> Filter:

@@ -8,20 +8,25 @@ import json
 import re
 import sys
 import time
+from pathlib import Path
 from typing import TextIO
 
 from tqdm import tqdm
 
 from soev_search import settings
 from soev_search.backend import Backend
-from soev_search.document import Skipped
+from soev_search.document import Document, Skipped
 from soev_search.errors import SoevError
-from soev_search.filters import FACETS, FILTERS
+from soev_search.filters import FACETS, FILTERS, RANGE_PARAMS, FilterValueError
 from soev_search.index import BuildReport, UpdateReport
+from soev_search.ingest import document_id, ingest_file
 from soev_search.questionnaire import Comparison, column_label, compare, find_question
 from soev_search.results import SearchRequest, SearchResult
 from soev_search.search import SearchBackend
+from soev_search.similar import MAX_LIMIT as MAX_SIMILAR
+from soev_search.similar import SimilarDocument
 
+EXIT_UNREADABLE = 2
 STAGE_NAMES = {"ingest": "Reading files", "index": "Indexing", "update": "Updating"}
 # Plain progress lines (not a terminal): at most one per this many seconds per stage.
 PROGRESS_INTERVAL = 2.0
@@ -51,16 +56,74 @@ def run_search(args: argparse.Namespace) -> int:
     request = SearchRequest(
         query=args.query,
         **{f.name: tuple(dict.fromkeys(getattr(args, f.name))) for f in FILTERS},
+        **{param: getattr(args, param) for param in RANGE_PARAMS},
         sort=args.sort,
         page=args.page,
         per_page=args.limit,
     )
+    try:
+        request.ranges()  # refuses a range that ends before it starts
+    except FilterValueError as exc:
+        raise SoevError(str(exc)) from None
     result = _engine(args).search(request)
     if args.json:
         print(json.dumps(search_json(result), ensure_ascii=False, indent=2))
     else:
         _print_result(result, bold=sys.stdout.isatty())
     return 0
+
+
+def run_similar(args: argparse.Namespace) -> int:
+    """FILE|ID: an indexed file is looked up by its id; a file from elsewhere is read and
+    compared with the index as it is; anything else is taken as a document id."""
+    if not 1 <= args.limit <= MAX_SIMILAR:
+        raise SoevError(f"--limit must be between 1 and {MAX_SIMILAR}")
+    paths = settings.load(corpus=args.corpus, index=args.index)
+    engine = _engine(args)
+    path = Path(args.document)
+    source: Document | None
+    if path.is_file():
+        source = engine.document(_corpus_id(path, paths.corpus) or "")
+        if source is None:  # a file from elsewhere, or not indexed yet
+            read = ingest_file(path)
+            if isinstance(read, Skipped):
+                print(f"soev-index: {args.document}: {read.reason}", file=sys.stderr)
+                return EXIT_UNREADABLE
+            source = read
+        found = engine.similar_to(source, limit=args.limit)
+    else:
+        source = engine.document(args.document)
+        if source is None:
+            raise SoevError(f"no file or indexed document {args.document!r} (an id is what "
+                            "`soev-index search --json` shows)")
+        found = engine.similar(source.id, limit=args.limit) or []
+    if args.json:
+        print(json.dumps({"id": source.id, "title": source.title,
+                          "similar": [s.to_dict() for s in found]}, ensure_ascii=False, indent=2))
+    else:
+        _print_similar(source, found)
+    return 0
+
+
+def _corpus_id(path: Path, corpus: Path) -> str | None:
+    """The id the index gives the file, when it lies in the corpus."""
+    try:
+        return document_id(path.resolve().relative_to(corpus.resolve()).as_posix())
+    except ValueError:
+        return None
+
+
+def _print_similar(source: Document, found: list[SimilarDocument]) -> None:
+    print(f"Similar to: {source.title or source.path}"
+          + (f" ({source.municipality})" if source.municipality else ""))
+    if not found:
+        print("No similar documents.")
+    for number, item in enumerate(found, 1):
+        facts = ", ".join(str(v) for v in (item.municipality, item.year, item.doctype) if v)
+        print(f"{number:>3}. {item.title or 'Uden titel'} ({facts}) [{item.score:.2f}]")
+        if item.reason:
+            print(f"     {item.reason}")
+        print(f"     id: {item.id}")
 
 
 def run_stats(args: argparse.Namespace) -> int:

@@ -6,7 +6,9 @@
     NOT strategi, -strategi     must not match
     title:strategi              a field (see FIELDS; Danish names work too)
     municipality:Aalborg        a facet value (case and æøå spelling do not matter)
+    year:2017..2019             a range of years (2017.. and ..2019 are open; see ValueRange)
     social*                     a prefix (at least two letters)
+    mlt:<id>                    documents like the one with this id (Danish: lignende:)
     (a OR b) c                  grouping
 
 `parse` never raises: a query that is not well-formed is searched as its plain words and
@@ -21,12 +23,20 @@ from dataclasses import dataclass
 
 from soev_search import settings
 from soev_search.analysis import WORD_RE
-from soev_search.filters import query_field_names
+from soev_search.filters import (
+    RANGED_FILTERS,
+    FilterValueError,
+    ValueRange,
+    filter_named,
+    query_field_names,
+)
 
 MAX_CLAUSES = 40
 # The fields of words (not of filter values): plain words search DEFAULT_FIELDS.
 TEXT_FIELDS = ("title", "text", "sections")
 DEFAULT_FIELDS = ("title", "text")
+# mlt:<id>, the documents like that one, ranked by similarity
+LIKE_FIELD = "mlt"
 MIN_PREFIX = 2
 
 # Field names a query may use (and Danish aliases) → the index field; the filters' names
@@ -37,6 +47,7 @@ FIELDS = {
     "sections": "sections", "svar": "sections",
     **query_field_names(),
     "id": "id",
+    "mlt": LIKE_FIELD, "lignende": LIKE_FIELD,
 }
 OPERATORS = {"AND", "OR", "NOT"}
 
@@ -73,6 +84,12 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Range:
+    name: str  # a ranged filter: year:2017..2019, year:2017.., year:..2019
+    span: ValueRange
+
+
+@dataclass(frozen=True)
 class Not:
     item: Node
 
@@ -89,7 +106,7 @@ class Or:
     items: tuple[Node, ...]
 
 
-Node = Word | Phrase | Prefix | Field | Not | And | Or
+Node = Word | Phrase | Prefix | Field | Range | Not | And | Or
 
 
 @dataclass(frozen=True)
@@ -229,7 +246,13 @@ def _term(chunk: str) -> Node:
         value = value.strip('"').strip()
         if not value:
             raise QuerySyntaxError(f"no value for field {name!r}")
-        return Field(FIELDS[name.lower()], value, phrase)
+        field = FIELDS[name.lower()]
+        if field in RANGED_FILTERS and ".." in value:
+            try:
+                return Range(field, filter_named(field).parse_range(value))
+            except FilterValueError as exc:
+                raise QuerySyntaxError(str(exc)) from None
+        return Field(field, value, phrase)
     if chunk.endswith("*"):
         stem = chunk.rstrip("*")
         if len(stem) < MIN_PREFIX or not WORD_RE.fullmatch(stem):
@@ -258,5 +281,5 @@ def positive_leaves(node: Node | None) -> Iterator[Node]:
 def has_scoring(tree: Node | None) -> bool:
     """Relevance needs words; a query of only filters (municipality:x) sorts by date."""
     return any(isinstance(n, Word | Phrase | Prefix)
-               or (isinstance(n, Field) and n.name in TEXT_FIELDS)
+               or (isinstance(n, Field) and n.name in (*TEXT_FIELDS, LIKE_FIELD))
                for n in positive_leaves(tree))

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, make_dataclass
 from typing import Any, Literal
 
-from soev_search.filters import FACETS, FILTERS, filter_named
+from soev_search.filters import FACETS, FILTERS, ValueRange, filter_named
 
 __all__ = ["FACETS", "FacetValue", "Hit", "SearchRequest", "SearchResult", "SortOrder"]
 
@@ -18,6 +18,20 @@ DEFAULT_PER_PAGE = 10
 def _filter_values(request: Any) -> dict[str, tuple]:
     """The active filters: name → accepted values."""
     return {f.name: values for f in FILTERS if (values := getattr(request, f.name))}
+
+
+def _value_range(request: Any, name: str) -> ValueRange | None:
+    """The range of a ranged filter the request asks for (None: none, or not ranged)."""
+    declared = filter_named(name)
+    if not declared.ranged:
+        return None
+    low, high = (getattr(request, param) for param in declared.range_params)
+    return declared.value_range(low, high)
+
+
+def _ranges(request: Any) -> dict[str, ValueRange]:
+    """The active ranges: filter name → range."""
+    return {f.name: span for f in FILTERS if (span := _value_range(request, f.name))}
 
 
 # What a caller asks: the query, then one field per filter of soev_search.filters (a tuple of
@@ -32,7 +46,8 @@ SearchRequest = make_dataclass(
      ("page", int, field(default=1)),
      ("per_page", int, field(default=DEFAULT_PER_PAGE))],
     frozen=True,
-    namespace={"filter_values": _filter_values},
+    namespace={"filter_values": _filter_values, "value_range": _value_range,
+               "ranges": _ranges},
 )
 SearchRequest.__module__ = __name__
 
@@ -79,6 +94,10 @@ class SearchResult:
     # matching most of the words (ranked after those matching all, which exact_total counts).
     relaxed: bool = False
     exact_total: int = 0
+    # Per facet, how many of the documents its counts cover have no value (no year, ...):
+    # with a year range, the documents without a year that it keeps (open) or leaves out
+    # (closed).
+    without_value: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

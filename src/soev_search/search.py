@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from soev_search.document import Document
 from soev_search.results import FacetValue, SearchRequest, SearchResult
+from soev_search.similar import SimilarDocument
 from soev_search.whoosh_engine import WhooshEngine
 
 
@@ -23,6 +24,16 @@ class SearchBackend(Protocol):
 
     def documents(self, request: SearchRequest | None = None) -> list[Document]:
         """Every match of the request in result order, without snippets."""
+        ...
+
+    def similar(self, doc_id: str, limit: int = 5) -> list[SimilarDocument] | None:
+        """The documents most like the indexed document `doc_id`, other municipalities first;
+        None when there is no such document."""
+        ...
+
+    def similar_to(self, doc: Document, limit: int = 5) -> list[SimilarDocument]:
+        """The indexed documents most like `doc`, which need not be in the index (when it is,
+        with the same content, it is left out of the answer)."""
         ...
 
     def facets(self) -> dict[str, list[FacetValue]]: ...

@@ -32,9 +32,11 @@ from soev_search.relaxed import (
     relaxation,
 )
 from soev_search.results import FacetValue, Hit, SearchRequest, SearchResult, facet_values
+from soev_search.similar import DEFAULT_LIMIT, SimilarDocument, similar_document
 from soev_search.store import pointer_stamp, readable_build, size_on_disk
 from soev_search.whoosh_build import OpenBuild
 from soev_search.whoosh_query import QueryCompiler
+from soev_search.whoosh_similar import find_similar, query_for
 from soev_search.whoosh_suggest import Suggester
 
 
@@ -63,6 +65,22 @@ class WhooshEngine:
         with build.searcher() as searcher:
             run = _Search(build, searcher, request or SearchRequest())
             return [build.load(searcher, docnum) for docnum, _ in run.ordered()]
+
+    def similar(self, doc_id: str, limit: int = DEFAULT_LIMIT) -> list[SimilarDocument] | None:
+        build = self._current()
+        with build.searcher() as searcher:
+            docnum = searcher.document_number(id=doc_id)
+            if docnum is None:
+                return None
+            return _similar(build, searcher, build.load(searcher, docnum), docnum, limit)
+
+    def similar_to(self, doc: Document, limit: int = DEFAULT_LIMIT) -> list[SimilarDocument]:
+        build = self._current()
+        with build.searcher() as searcher:
+            docnum = searcher.document_number(id=doc.id)
+            if docnum is not None and build.load(searcher, docnum).content_hash != doc.content_hash:
+                docnum = None  # another document under the same id: it is not left out
+            return _similar(build, searcher, doc, docnum, limit)
 
     def facets(self) -> dict[str, list[FacetValue]]:
         build = self._current()
@@ -135,7 +153,7 @@ class _Search:
         self.tree = parsed.tree
         self.notice = parsed.notice
         self.compiler = QueryCompiler(build.analyzer, build.facets.resolve, KEYWORD_FILTERS,
-                                      build.synonyms.current())
+                                      build.synonyms.current(), like=self._like)
         self.query = self.compiler.compile(self.tree)
         if self.tree is not None and self.query is None and self.notice is None:
             self.notice = NOTICE_ONLY_COMMON_WORDS
@@ -183,6 +201,14 @@ class _Search:
         if self.relaxed:
             self.notice = NOTICE_RELAXED
 
+    def _like(self, doc_id: str) -> wq.Query | None:
+        """mlt:<id>: the similarity query of that document; None when there is none."""
+        docnum = self.searcher.document_number(id=doc_id)
+        if docnum is None:
+            return None
+        return query_for(self.searcher, self.build.analyzer,
+                         self.build.load(self.searcher, docnum))
+
     def _with_keyword_filters(self, compiled: wq.Query | None) -> wq.Query | None:
         """Multi-valued filters (mentions) filter like the query itself; they have no column.
         With no query, the filters alone (None when there are none)."""
@@ -207,8 +233,10 @@ class _Search:
         if self.query is None or self.request.sort == "date" or not has_scoring(self.tree):
             return self._newest(self.exact, limit)
         filtered = len(self.exact) < len(self.matched)
-        filters = tuple((name, tuple(sorted(map(str, getattr(self.request, name)))))
-                        for name in COLUMN_FILTERS) if filtered else ()
+        filters = (*((name, tuple(sorted(map(str, getattr(self.request, name)))))
+                     for name in COLUMN_FILTERS),
+                   *((name, str(span)) for name, span in self.request.ranges().items())
+                   ) if filtered else ()
         return self.build.ranked(self.searcher, self.query,
                                  set(self.exact) if filtered else None, filters, limit)
 
@@ -245,6 +273,7 @@ class _Search:
                     for name in FACETS},
             suggestion=suggester.suggest(self.request.query, self.tree),
             notice=self.notice,
+            without_value={name: self.counts[name].get("", 0) for name in FACETS},
         )
 
     def _active(self, name: str) -> list[str]:
@@ -272,3 +301,11 @@ class _Search:
 
 def _page_size(request: SearchRequest) -> int:
     return max(1, min(request.per_page, settings.current().max_per_page))
+
+
+def _similar(build: OpenBuild, searcher: Searcher, doc: Document, docnum: int | None,
+             limit: int) -> list[SimilarDocument]:
+    found = find_similar(searcher, build.analyzer, doc, docnum,
+                         build.facets.columns["municipality"].__getitem__, limit)
+    return [similar_document(build.load(searcher, other), score, shared)
+            for other, score, shared in found]

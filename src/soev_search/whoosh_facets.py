@@ -8,7 +8,7 @@ filter but its own, so a user can widen a choice.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from whoosh.reading import IndexReader
 
@@ -50,10 +50,9 @@ class FacetColumns:
         columns = self.columns
         active = []
         for name in self.fields:
-            values = getattr(request, name)
-            if values:
-                allowed = {self.resolve(name, str(v)) for v in values} - {None}
-                active.append((name, columns[name], allowed))
+            accepts = self._accepts(name, request)
+            if accepts is not None:
+                active.append((name, columns[name], accepts))
         if not active:
             matching = list(docnums)
             return matching, {name: Counter(map(columns[name].__getitem__, matching))
@@ -61,7 +60,7 @@ class FacetColumns:
         counts: dict[str, Counter[str]] = {name: Counter() for name in self.fields}
         matching = []
         for docnum in docnums:
-            failed = [name for name, column, allowed in active if column[docnum] not in allowed]
+            failed = [name for name, column, accepts in active if not accepts(column[docnum])]
             if not failed:
                 matching.append(docnum)
                 for name in self.fields:
@@ -69,6 +68,19 @@ class FacetColumns:
             elif len(failed) == 1:
                 counts[failed[0]][columns[failed[0]][docnum]] += 1
         return matching, counts
+
+
+    def _accepts(self, name: str, request: SearchRequest) -> Callable[[str], bool] | None:
+        """Whether a stored value passes the request's filter `name` (its values and its
+        range, both when both are given); None when the request does not filter on it."""
+        values = getattr(request, name)
+        allowed = {self.resolve(name, str(v)) for v in values} - {None} if values else None
+        span = request.value_range(name)
+        if span is None:
+            return None if allowed is None else allowed.__contains__
+        if allowed is None:
+            return span.contains
+        return lambda value: value in allowed and span.contains(value)
 
 
 def read_column(reader: IndexReader, name: str) -> list[str]:

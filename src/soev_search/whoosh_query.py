@@ -8,8 +8,10 @@ from collections.abc import Callable
 from whoosh import query as wq
 
 from soev_search.analysis import DanishAnalyzer, normalize, stem
+from soev_search.filters import ValueRange
 from soev_search.query import (
     DEFAULT_FIELDS,
+    LIKE_FIELD,
     TEXT_FIELDS,
     And,
     Field,
@@ -18,6 +20,7 @@ from soev_search.query import (
     Or,
     Phrase,
     Prefix,
+    Range,
     Word,
 )
 from soev_search.synonyms import Synonyms
@@ -26,15 +29,19 @@ from soev_search.whoosh_andnot import AndNot
 TITLE_BOOST = 3.0
 # field, value as typed → the value as stored, or None when no document has it
 Resolver = Callable[[str, str], "str | None"]
+# document id → the query for the documents like it (mlt:<id>), None when there is no such one
+LikeQuery = Callable[[str], "wq.Query | None"]
 
 
 class QueryCompiler:
     def __init__(self, analyzer: DanishAnalyzer, resolve: Resolver,
-                 keyword_fields: tuple[str, ...], synonyms: Synonyms | None = None) -> None:
+                 keyword_fields: tuple[str, ...], synonyms: Synonyms | None = None,
+                 like: LikeQuery | None = None) -> None:
         self.analyzer = analyzer
         self.resolve = resolve
         self.keyword_fields = keyword_fields
         self.synonyms = synonyms or Synonyms()
+        self.like = like
 
     def compile(self, node: Node | None) -> wq.Query | None:
         if node is None:
@@ -67,6 +74,8 @@ class QueryCompiler:
             return self.text(node.text, DEFAULT_FIELDS)
         if isinstance(node, Prefix):
             return self.prefix(node.text, DEFAULT_FIELDS)
+        if isinstance(node, Range):
+            return value_range(node.name, node.span)
         assert isinstance(node, Field)
         if node.name in TEXT_FIELDS:
             if node.value.endswith("*") and not node.phrase:
@@ -74,6 +83,10 @@ class QueryCompiler:
             return self.text(node.value, (node.name,))
         if node.name == "id":
             return wq.Term("id", node.value)
+        if node.name == LIKE_FIELD:
+            like = self.like(node.value) if self.like is not None else None
+            # the document itself is the most like it: left out
+            return wq.NullQuery if like is None else AndNot(like, wq.Term("id", node.value))
         return self.filter_term(node.name, node.value)
 
     def filter_term(self, name: str, value: str) -> wq.Query:
@@ -148,6 +161,18 @@ class QueryCompiler:
         folded = normalize(text)
         starts = {folded, stem(folded)}
         return wq.Or([wq.Prefix(field, start) for field in fields for start in sorted(starts)])
+
+
+def value_range(field: str, span: ValueRange) -> wq.Query:
+    """The documents whose value lies in the range, as ValueRange.contains decides: an open
+    range also keeps the documents without a value. Values are stored as text; the ranged
+    filters (years) all have four digits, so text order is number order."""
+    low = None if span.low is None else str(span.low)
+    high = None if span.high is None else str(span.high)
+    within = wq.TermRange(field, low, high)
+    if span.closed:
+        return within
+    return wq.Or([within, AndNot(wq.Every(), wq.Every(field))])
 
 
 def is_costly(query: wq.Query) -> bool:

@@ -25,7 +25,7 @@ from soev_search.analysis import DanishAnalyzer, Vocabulary, normalize
 from soev_search.cache import RecentCache
 from soev_search.document import Document
 from soev_search.errors import IndexUnavailable
-from soev_search.filters import COLUMN_FILTERS, FACETS, KEYWORD_FILTERS
+from soev_search.filters import COLUMN_FILTERS, FACETS, KEYWORD_FILTERS, ValueRange
 from soev_search.highlight import Highlighter, highlighter_for, idf
 from soev_search.passages import RepeatedPassages
 from soev_search.postgres import layout
@@ -46,6 +46,7 @@ from soev_search.query import (
     Or,
     Phrase,
     Prefix,
+    Range,
     Word,
     has_scoring,
     parse,
@@ -53,6 +54,13 @@ from soev_search.query import (
 )
 from soev_search.relaxed import NOTICE_RELAXED, minimum_should_match, relaxation
 from soev_search.results import FacetValue, Hit, SearchRequest, SearchResult, facet_values
+from soev_search.similar import (
+    DEFAULT_LIMIT,
+    MAX_ANALYSED_CHARS,
+    SimilarDocument,
+    key_terms,
+    similar_document,
+)
 from soev_search.spelling import SpellingWords
 from soev_search.synonyms import Synonyms, SynonymsFile
 
@@ -61,6 +69,9 @@ from soev_search.synonyms import Synonyms, SynonymsFile
 RANK_WEIGHTS = "{0.1, 0.333, 0.333, 1.0}"
 # Divide the rank by 1 + log(document length): long speeches do not win by length alone.
 RANK_NORMALIZATION = 1
+# Similar documents: the best this many are ordered, other municipalities first, before the
+# limit is applied (as the Whoosh backend does).
+SIMILAR_CANDIDATES = 30
 # Rank at least this far ahead, so the next pages of a query come from the cache.
 RANK_AHEAD = 50
 # Terms whose "did you mean" check (does any title or text have it?) is remembered per build.
@@ -90,6 +101,26 @@ class PostgresSearchEngine:
         def work(conn: psycopg.Connection) -> list[Document]:
             run = _Search(self._state(conn), conn, request or SearchRequest())
             return [Document.from_dict(doc) for doc, _ in run.ordered(None, 0)]
+        return self.router.read(work)
+
+    def similar(self, doc_id: str, limit: int = DEFAULT_LIMIT) -> list[SimilarDocument] | None:
+        def work(conn: psycopg.Connection) -> list[SimilarDocument] | None:
+            state = self._state(conn)
+            row = conn.execute(sql.SQL("SELECT document FROM {} WHERE id = %s").format(
+                state.docs), (doc_id,)).fetchone()
+            if row is None:
+                return None
+            return _similar(state, conn, Document.from_dict(row[0]), doc_id, limit)
+        return self.router.read(work)
+
+    def similar_to(self, doc: Document, limit: int = DEFAULT_LIMIT) -> list[SimilarDocument]:
+        def work(conn: psycopg.Connection) -> list[SimilarDocument]:
+            state = self._state(conn)
+            row = conn.execute(sql.SQL("SELECT document->>'content_hash' FROM {} WHERE id = %s"
+                                       ).format(state.docs), (doc.id,)).fetchone()
+            # Another document under the same id is not left out.
+            own = doc.id if row is not None and row[0] == doc.content_hash else None
+            return _similar(state, conn, doc, own, limit)
         return self.router.read(work)
 
     def facets(self) -> dict[str, list[FacetValue]]:
@@ -240,6 +271,12 @@ class _BuildState:
 
     def weights(self, conn: psycopg.Connection, terms: Iterable[str]) -> dict[str, float]:
         """Each term's idf over the texts, as the Whoosh backend weighs snippet words."""
+        self.count_texts(conn, terms)
+        documents = int(self.info.get("documents") or 0)
+        return {t: idf(self.text_frequency[t], documents) for t in set(terms)}
+
+    def count_texts(self, conn: psycopg.Connection, terms: Iterable[str]) -> None:
+        """Fill text_frequency for the terms (one statement for those not seen yet)."""
         unseen = sorted(set(terms) - self.text_frequency.keys())
         if unseen:
             queries = {f"{quote(t)}:C": t for t in unseen}
@@ -248,8 +285,6 @@ class _BuildState:
                 "FROM unnest({}::text[]) AS q").format(self.docs, sql.Literal(sorted(queries)))))
             for query, term in queries.items():
                 self.text_frequency[term] = found.get(query, 0)
-        documents = int(self.info.get("documents") or 0)
-        return {t: idf(self.text_frequency[t], documents) for t in set(terms)}
 
     def spelling(self, conn: psycopg.Connection) -> SpellingWords:
         """The build's surface words, read on first use (racing threads read it twice)."""
@@ -378,6 +413,8 @@ class _Compiler:
             return self._text(node.text, DEFAULT_WEIGHTS)
         if isinstance(node, Prefix):
             return _words(prefix_query(node.text, DEFAULT_WEIGHTS))
+        if isinstance(node, Range):
+            return _Part(_range_condition(node.name, node.span))
         assert isinstance(node, Field)
         if node.name in FIELD_WEIGHTS:
             weights = FIELD_WEIGHTS[node.name]
@@ -471,14 +508,27 @@ class _Search:
                     sql.Identifier(name), sql.Literal(wanted)))
         return sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("true")
 
-    def _filters(self) -> list[tuple[str, set[str]]]:
-        """The active single-valued filters with the stored values they mean."""
+    def _filters(self) -> list[tuple[str, Callable[[str], bool], sql.Composable]]:
+        """The active single-valued filters: name, whether a stored value passes (its values
+        and its range, both when both are given), and the same as an SQL condition."""
         active = []
         for name in COLUMN_FILTERS:
             values = getattr(self.request, name)
-            if values:
-                allowed = {self.state.resolve(name, str(v)) for v in values} - {None}
-                active.append((name, allowed))
+            span = self.request.value_range(name)
+            if not values and span is None:
+                continue
+            allowed = {self.state.resolve(name, str(v)) for v in values} - {None}
+            conditions = [sql.SQL("{} = ANY({})").format(sql.Identifier(name),
+                                                         sql.Literal(sorted(allowed)))]
+            if span is not None:
+                conditions = conditions[:1 if values else 0] + [_range_condition(name, span)]
+            if not values:
+                active.append((name, span.contains, conditions[0]))
+            elif span is None:
+                active.append((name, allowed.__contains__, conditions[0]))
+            else:
+                active.append((name, lambda v, a=allowed, r=span: v in a and r.contains(v),
+                               sql.SQL(" AND ").join(conditions)))
         return active
 
     def _count(self, condition: sql.Composable) -> tuple[dict[str, Counter[str]], int, int]:
@@ -497,7 +547,7 @@ class _Search:
         total = 0
         for *values, count in groups:
             row = dict(zip(COLUMN_FILTERS, values, strict=True))
-            failed = [name for name, allowed in self.filters if row[name] not in allowed]
+            failed = [name for name, accepts, _ in self.filters if not accepts(row[name])]
             if not failed:
                 total += count
                 for name in COLUMN_FILTERS:
@@ -523,10 +573,7 @@ class _Search:
         """(seq, score) of at least the first `depth` matching documents (None: all), best or
         newest first; ranked RANK_AHEAD deep and kept per build and version, so the next
         pages and repeated queries are not ranked again."""
-        conditions = [self.where]
-        for name, allowed in self.filters:
-            conditions.append(sql.SQL("{} = ANY({})").format(
-                sql.Identifier(name), sql.Literal(sorted(allowed))))
+        conditions = [self.where, *(condition for _, _, condition in self.filters)]
         relevance = (self.part is not None and self.part.rank is not None
                      and self.request.sort != "date" and has_scoring(self.tree))
         if relevance:
@@ -575,6 +622,7 @@ class _Search:
             hits=hits,
             facets={name: facet_values(name, self.counts[name], self._active(name))
                     for name in FACETS},
+            without_value={name: self.counts[name].get("", 0) for name in FACETS},
             suggestion=_Suggester(self.state, self.conn).suggest(self.request.query, self.tree),
             notice=self.notice,
         )
@@ -638,6 +686,51 @@ class _Suggester:
             if candidates:
                 return max(candidates, key=lambda c: (spelling.frequency(c), c))
         return None
+
+
+def _similar(state: _BuildState, conn: psycopg.Connection, doc: Document,
+             exclude_id: str | None, limit: int) -> list[SimilarDocument]:
+    """The documents holding `doc`'s key terms (soev_search.similar), ranked by ts_rank_cd
+    over those terms in the texts; other municipalities first, each group best first."""
+    if limit < 1:
+        return []
+    text = doc.text[:MAX_ANALYSED_CHARS]
+    state.count_texts(conn, {term for term, _, _, _ in state.analyzer.spans(text, index=True)})
+    documents = int(state.info.get("documents") or 0)
+    terms = key_terms(text, state.analyzer, state.text_frequency.__getitem__, documents)
+    if not terms:
+        return []
+    queries = [f"{quote(t.term)}:C" for t in terms]
+    flags = sql.SQL(", ").join(sql.SQL("tsv @@ {}::tsquery").format(sql.Literal(q))
+                               for q in queries)
+    anyone = " | ".join(queries)
+    rows = conn.execute(sql.SQL(
+        "SELECT document, ts_rank_cd({}::float4[], tsv, {}::tsquery, {}) AS score, "
+        "ARRAY[{}] FROM {} WHERE tsv @@ {}::tsquery AND id IS DISTINCT FROM {} "
+        "ORDER BY score DESC, seq LIMIT {}").format(
+        sql.Literal(RANK_WEIGHTS), sql.Literal(anyone), sql.Literal(RANK_NORMALIZATION), flags,
+        state.docs, sql.Literal(anyone), sql.Literal(exclude_id),
+        sql.Literal(max(SIMILAR_CANDIDATES, 3 * limit)))).fetchall()
+    found = [(Document.from_dict(row[0]), float(row[1]),
+              tuple(t.word for t, has in zip(terms, row[2], strict=True) if has))
+             for row in rows]
+    own = doc.municipality or ""
+    found.sort(key=lambda item: bool(own) and item[0].municipality == own)  # stable
+    return [similar_document(other, score, shared) for other, score, shared in found[:limit]]
+
+
+def _range_condition(name: str, span: ValueRange) -> sql.Composable:
+    """The documents whose value lies in the range, as ValueRange.contains decides (an open
+    range also keeps documents without a value); the ranged values (years) all have four
+    digits, so text order is number order, as in the Whoosh backend."""
+    column = sql.Identifier(name)
+    parts = [sql.SQL("{} <> ''").format(column)]
+    if span.low is not None:
+        parts.append(sql.SQL("{} >= {}").format(column, sql.Literal(str(span.low))))
+    if span.high is not None:
+        parts.append(sql.SQL("{} <= {}").format(column, sql.Literal(str(span.high))))
+    within = sql.SQL("({})").format(sql.SQL(" AND ").join(parts))
+    return within if span.closed else sql.SQL("({} OR {} = '')").format(within, column)
 
 
 def _page_size(request: SearchRequest) -> int:

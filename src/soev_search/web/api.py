@@ -7,6 +7,8 @@ from flask import Blueprint, Response, abort, jsonify, request
 from soev_search import settings
 from soev_search.questionnaire import compare as compare_documents
 from soev_search.questionnaire import find_question
+from soev_search.similar import DEFAULT_LIMIT as DEFAULT_SIMILAR
+from soev_search.similar import MAX_LIMIT as MAX_SIMILAR
 from soev_search.web.compare import questionnaire_documents
 from soev_search.web.context import engine
 from soev_search.web.openapi import openapi_spec
@@ -49,6 +51,16 @@ def document(doc_id: str) -> Response:
     if doc is None:
         abort(404)
     return jsonify(doc.to_dict())
+
+
+@bp.get("/documents/<doc_id>/similar")
+def similar(doc_id: str) -> Response:
+    limit = bounded_int(request.args, "limit", DEFAULT_SIMILAR, 1, MAX_SIMILAR)
+    found = (engine().similar(doc_id, limit=limit)
+             if len(doc_id) <= settings.current().max_id_chars else None)
+    if found is None:
+        abort(404)
+    return jsonify({"id": doc_id, "similar": [s.to_dict() for s in found]})
 
 
 @bp.get("/facets")

@@ -63,7 +63,9 @@ def embed_page() -> str:
         result=result,
         options=options,
         extra=options.as_params(),
-        open_facets=[f for f in FACETS if f not in options.locked] if options.facets else [],
+        # a span of years from the embedder is a fixed scope too: no year choices inside it
+        open_facets=[f for f in FACETS if f not in options.locked
+                     and search_request.value_range(f) is None] if options.facets else [],
     )
 
 

@@ -13,6 +13,8 @@ from soev_search.document import DOCTYPES, FIGURE_KEYS
 from soev_search.filters import FACETS, FILTERS
 from soev_search.ingest.sidecar import OVERRIDABLE
 from soev_search.results import DEFAULT_PER_PAGE
+from soev_search.similar import DEFAULT_LIMIT as DEFAULT_SIMILAR
+from soev_search.similar import MAX_LIMIT as MAX_SIMILAR
 from soev_search.web.params import DEFAULT_COMPLETIONS, MAX_COMPLETIONS, SORT_ORDERS
 
 
@@ -35,10 +37,16 @@ def search_parameters() -> list[dict[str, Any]]:
     return [
         {"name": "q", "in": "query", "required": False,
          "description": "Query: words (all must match), \"phrases\", OR, NOT or -word, "
-                        "field:value, prefix*. Empty: all documents, newest first.",
+                        "field:value, year:2017..2019, prefix*, mlt:<id> (documents like "
+                        "that one). Empty: all documents, newest first.",
          "schema": {"type": "string", "maxLength": limits.max_query_chars}},
         *[_multi(f.name, f.openapi, f"{f.description} Repeat for several (OR).")
           for f in FILTERS],
+        *[{"name": param, "in": "query", "required": False, "schema": f.openapi,
+           "description": f"{f.name.capitalize()} {end} (inclusive; with only one end given, "
+                          f"documents without a {f.name} are kept, with both left out)."}
+          for f in FILTERS if f.ranged
+          for param, end in zip(f.range_params, ("from", "to"), strict=True)],
         {"name": "sort", "in": "query", "required": False,
          "schema": {"type": "string", "enum": list(SORT_ORDERS), "default": "relevance"}},
         {"name": "page", "in": "query", "required": False,
@@ -107,6 +115,23 @@ SCHEMAS: dict[str, Any] = {
                                        "the words, ranked after those matching all of them"},
             "exact_total": {"type": "integer",
                             "description": "Documents matching the whole query"},
+            "without_value": {"type": "object", "additionalProperties": {"type": "integer"},
+                              "description": "Per facet, how many of the documents its "
+                                             "counts cover have no value (e.g. no year)"},
+        },
+    },
+    "SimilarDocument": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"}, "title": {"type": "string"},
+            "municipality": {"type": "string", "nullable": True},
+            "year": {"type": "integer", "nullable": True},
+            "date": {"type": "string", "nullable": True},
+            "doctype": {"type": "string", "enum": list(DOCTYPES)},
+            "score": {"type": "number"},
+            "shared": _array({"type": "string"}),
+            "reason": {"type": "string",
+                       "description": "Danish, one line: the shared key terms"},
         },
     },
     "Comparison": {
@@ -184,6 +209,21 @@ def _paths() -> dict[str, Any]:
             "parameters": [{"name": "doc_id", "in": "path", "required": True,
                             "schema": {"type": "string"}}],
             "responses": {"200": _json(_ref("Document")),
+                          "404": _json(_ref("Error"), "No document has this id."),
+                          "503": ERROR_RESPONSES["503"]},
+        }},
+        "/api/documents/{doc_id}/similar": {"get": {
+            "summary": "The documents most like this one by their distinctive terms, "
+                       "other municipalities first, each with the key terms they share",
+            "operationId": "similarDocuments",
+            "parameters": [{"name": "doc_id", "in": "path", "required": True,
+                            "schema": {"type": "string"}},
+                           {"name": "limit", "in": "query", "required": False,
+                            "schema": {"type": "integer", "minimum": 1,
+                                       "maximum": MAX_SIMILAR, "default": DEFAULT_SIMILAR}}],
+            "responses": {"200": _json({"type": "object", "properties": {
+                "id": {"type": "string"}, "similar": _array(_ref("SimilarDocument"))}}),
+                          "400": ERROR_RESPONSES["400"],
                           "404": _json(_ref("Error"), "No document has this id."),
                           "503": ERROR_RESPONSES["503"]},
         }},

@@ -25,6 +25,8 @@ from soev_search.web.params import parse_search_request
 
 bp = Blueprint("pages", __name__)
 
+SIMILAR_SHOWN = 5
+
 EXAMPLE_SEARCHES = (
     "socialøkonomi",
     "strategi",
@@ -66,6 +68,7 @@ def document(doc_id: str) -> str:
                    [_with_breaks(p) for p in split_paragraphs(_marked_html(s.answer, query))])
                   for s in doc.sections],
         has_original=_original_path(doc) is not None,
+        similar=engine().similar(doc.id, limit=SIMILAR_SHOWN) or [],
     )
 
 
@@ -169,7 +172,8 @@ def _charset_of(path: Path) -> str | None:
 
 def _is_landing(search_request: SearchRequest) -> bool:
     """No words and no filters: the front page, browsing everything."""
-    return not (search_request.query or search_request.filter_values())
+    return not (search_request.query or search_request.filter_values()
+                or search_request.ranges())
 
 
 def _page_window(page: int, last_page: int, width: int = 2) -> list[int | None]:

@@ -13,7 +13,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from soev_search import settings
-from soev_search.filters import FILTER_NAMES, FILTERS, Filter, FilterValueError
+from soev_search.filters import FILTER_NAMES, FILTERS, RANGE_PARAMS, Filter, FilterValueError
 from soev_search.results import DEFAULT_PER_PAGE, SearchRequest
 
 SORT_ORDERS = ("relevance", "date")
@@ -22,7 +22,7 @@ DEFAULT_COMPLETIONS = 8
 MAX_COMPLETIONS = 10
 
 # Every parameter a search URL may carry, in the order the OpenAPI description lists them.
-SEARCH_PARAMS = ("q", *FILTER_NAMES, "sort", "page", "per_page")
+SEARCH_PARAMS = ("q", *FILTER_NAMES, *RANGE_PARAMS, "sort", "page", "per_page")
 
 
 class ParamError(ValueError):
@@ -32,14 +32,21 @@ class ParamError(ValueError):
 def parse_search_request(args: MultiDict[str, str], default_per_page: int = DEFAULT_PER_PAGE,
                          max_per_page: int | None = None) -> SearchRequest:
     limits = settings.current()
-    return SearchRequest(
+    request = SearchRequest(
         query=parse_query(args),
         **{f.name: _values(args, f) for f in FILTERS},
+        **{param: _range_end(args, f, param) for f in FILTERS if f.ranged
+           for param in f.range_params},
         sort=_sort(_single(args, "sort")),
         page=bounded_int(args, "page", 1, 1, limits.max_page),
         per_page=bounded_int(args, "per_page", default_per_page, 1,
                              max_per_page or limits.max_per_page),
     )
+    try:
+        request.ranges()  # refuses a range that ends before it starts
+    except FilterValueError as exc:
+        raise ParamError(str(exc)) from None
+    return request
 
 
 def parse_query(args: MultiDict[str, str]) -> str:
@@ -60,6 +67,9 @@ def request_to_params(request: SearchRequest, **changes: Any) -> dict[str, Any]:
         params["q"] = request.query
     for name, values in request.filter_values().items():
         params[name] = list(values)
+    for param in RANGE_PARAMS:
+        if getattr(request, param) is not None:
+            params[param] = getattr(request, param)
     if request.sort != "relevance":
         params["sort"] = request.sort
     if request.page != 1:
@@ -87,6 +97,17 @@ def _values(args: MultiDict[str, str], declared: Filter) -> tuple:
         if item not in converted:
             converted.append(item)
     return tuple(converted)
+
+
+def _range_end(args: MultiDict[str, str], declared: Filter, param: str) -> int | None:
+    """One end of a range (year_from, year_to); empty or absent is open."""
+    value = _single(args, param)
+    if not value:
+        return None
+    try:
+        return declared.parse(value)
+    except FilterValueError as exc:
+        raise ParamError(str(exc)) from None
 
 
 def _sort(value: str) -> str:

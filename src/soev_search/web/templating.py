@@ -8,7 +8,7 @@ from flask import Flask, url_for
 
 from soev_search import settings
 from soev_search.document import Figure
-from soev_search.filters import FILTER_NAMES, filter_named
+from soev_search.filters import FILTER_NAMES, RANGE_PARAMS, filter_named
 from soev_search.questionnaire import column_label
 from soev_search.results import SearchRequest
 from soev_search.web import labels
@@ -25,9 +25,15 @@ def init_app(app: Flask) -> None:
         figure_text=figure_text,
         column_label=column_label,
         toggle_filter_url=toggle_filter_url,
+        clear_filters_url=clear_filters_url,
+        clear_range_url=clear_range_url,
+        hidden_params=hidden_params,
+        range_text=range_text,
+        filter_named=filter_named,
         facet_value_label=labels.facet_value_label,
         FACET_LABELS=labels.FACET_LABELS,
         FILTER_NAMES=FILTER_NAMES,
+        RANGE_PARAMS=RANGE_PARAMS,
         settings=settings.current,
         DOCTYPE_LABELS=labels.DOCTYPE_LABELS,
         LANGUAGE_LABELS=labels.LANGUAGE_LABELS,
@@ -51,7 +57,39 @@ def toggle_filter_url(request: SearchRequest, facet: str, value: Any,
     current = tuple(getattr(request, facet))
     value = filter_named(facet).value_type(value)
     values = tuple(v for v in current if v != value) if value in current else (*current, value)
-    return search_url(request, endpoint, extra=extra, **{facet: values, "page": 1})
+    # on the page a ranged facet is either some values or a range: choosing a value ends
+    # the range
+    ends = dict.fromkeys(filter_named(facet).range_params) if filter_named(facet).ranged else {}
+    return search_url(request, endpoint, extra=extra, **{facet: values, "page": 1, **ends})
+
+
+def clear_filters_url(request: SearchRequest, endpoint: str = "pages.search",
+                      extra: dict[str, Any] | None = None) -> str:
+    """The URL without any filter or range, the words and order kept."""
+    cleared = {**dict.fromkeys(FILTER_NAMES, ()), **dict.fromkeys(RANGE_PARAMS)}
+    return search_url(request, endpoint, extra=extra, page=1, **cleared)
+
+
+def clear_range_url(request: SearchRequest, facet: str) -> str:
+    return search_url(request, page=1, **dict.fromkeys(filter_named(facet).range_params))
+
+
+def hidden_params(request: SearchRequest, **changes: Any) -> list[tuple[str, Any]]:
+    """(name, value) of every URL parameter of `request` with `changes`, for a form's hidden
+    inputs (the range control sends its own ends)."""
+    params = request_to_params(request, **changes)
+    return [(name, item) for name, value in params.items()
+            for item in (value if isinstance(value, list) else [value])]
+
+
+def range_text(request: SearchRequest, facet: str) -> str:
+    """A range for people: "2017–2019", "fra 2017", "til 2019"."""
+    span = request.value_range(facet)
+    if span is None:
+        return ""
+    if span.closed:
+        return str(span.low) if span.low == span.high else f"{span.low}–{span.high}"
+    return f"fra {span.low}" if span.low is not None else f"til {span.high}"
 
 
 def thousands(number: int) -> str:

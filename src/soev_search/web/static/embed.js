@@ -3,7 +3,8 @@
  *   <script src="https://HOST/embed.js" data-municipality="Silkeborg"></script>
  * renders a search box and results right after the tag, inside a Shadow DOM so the page's CSS
  * and the widget's CSS cannot touch each other. The API base is derived from this script's own
- * src. Options (data-*): municipality, doctype (comma-separated; a fixed scope), limit
+ * src. Options (data-*): municipality, doctype (comma-separated; a fixed scope), year-from
+ * and year-to (a fixed span of years; either may be left out), limit
  * (results per page, 1-50, default 5), target (_blank, _self, _parent, _top; where result links
  * open), facets ("true": offer filters for the facets that are not fixed).
  * All DOM is built with createElement/textContent; the API's snippet HTML is never parsed,
@@ -78,10 +79,15 @@
     return (value || "").split(",").map((s) => s.trim()).filter(Boolean);
   }
 
+  function year(value) {
+    return /^\d{4}$/.test((value || "").trim()) ? value.trim() : "";
+  }
+
   function readOptions(data) {
     const limit = parseInt(data.limit, 10);
     return {
       locked: { municipality: list(data.municipality), doctype: list(data.doctype) },
+      span: { year_from: year(data.yearFrom), year_to: year(data.yearTo) },
       limit: limit >= 1 && limit <= 50 ? limit : 5,
       target: TARGETS.includes(data.target) ? data.target : "_blank",
       facets: /^(true|1|yes)$/i.test(data.facets || ""),
@@ -185,13 +191,19 @@
         const values = (options.locked[facet] || []).concat(state.chosen[facet] || []);
         for (const value of values) p.append(facet, value);
       }
+      for (const [param, value] of Object.entries(options.span)) if (value) p.set(param, value);
       p.set("per_page", String(options.limit));
       p.set("page", String(state.page));
       return p;
     }
 
+    let latest = 0;
+
     async function run() {
       const query = params();
+      // Only the latest request renders: an older answer arriving late would replace the
+      // filter buttons and lose the keyboard focus kept for the newest one.
+      const ticket = ++latest;
       status.classList.remove("error");
       status.textContent = "Søger …";
       try {
@@ -199,9 +211,11 @@
           mode: "cors", headers: { Accept: "application/json" },
         });
         const data = await response.json();
+        if (ticket !== latest) return;
         if (!response.ok) throw new Error(data && data.error ? String(data.error) : response.statusText);
         render(data, query);
       } catch (error) {
+        if (ticket !== latest) return;
         status.classList.add("error");
         status.textContent = `Søgningen kunne ikke gennemføres: ${error.message || error}`;
         results.replaceChildren();
@@ -246,6 +260,7 @@
       const groups = [];
       for (const facet of FACETS) {
         if ((options.locked[facet] || []).length || !(all[facet] || []).length) continue;
+        if (facet === "year" && (options.span.year_from || options.span.year_to)) continue;
         const chosen = state.chosen[facet] || [];
         const buttons = all[facet].slice(0, FACET_VALUES_SHOWN).map((item) => {
           const value = String(item.value);
