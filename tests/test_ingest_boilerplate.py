@@ -7,7 +7,12 @@ from pathlib import Path
 from soev_search.ingest import corpus_files, ingest_file, learn_repeated_lines
 from soev_search.ingest.boilerplate import detect_capture, remove_boilerplate
 from soev_search.ingest.pages import remove_page_numbers
-from soev_search.ingest.repeated import RepeatedLines, line_key, strip_repeated_edges
+from soev_search.ingest.repeated import (
+    RepeatedLines,
+    head_key,
+    strip_repeated_edges,
+    tail_key,
+)
 from soev_search.ingest.text import lines_to_text
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -89,7 +94,8 @@ def test_learned_lines_from_the_seeds_catch_the_footer_not_the_questions():
 
 
 def test_learned_lines_only_strip_the_edges():
-    repeated = RepeatedLines(frozenset({line_key("Fælles sidefod")}), 10)
+    footer = "Fælles sidefod"
+    repeated = RepeatedLines(frozenset({head_key(footer), tail_key(footer)}), 10)
     lines = ["Titel", "Tekst.", "Fælles sidefod", "Mere tekst.", "", "Fælles sidefod"]
     assert strip_repeated_edges(lines, repeated) == lines[:4]
 

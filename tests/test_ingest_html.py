@@ -110,3 +110,100 @@ def test_script_in_a_page_never_reaches_the_text(tmp_path):
     result = ingest_file(path, tmp_path)
     assert "alert" not in result.text and "evil" not in result.text
     assert re.search(r"Tekst\s+om job\.", result.text)
+
+
+ARTICLE_TEXT = [
+    "Kantinen i rådhuset drives nu af en socialøkonomisk virksomhed",
+    "Fra 1. marts driver den socialøkonomiske virksomhed Madglad kantinen i rådhuset. "
+    "Virksomheden ansætter borgere i fleksjob og virksomhedspraktik.",
+    "Kommunen har valgt at bruge sociale klausuler i udbuddet, så flere ledige kan komme "
+    "tættere på arbejdsmarkedet.",
+    "Borgmesteren opfordrer: læs også kommunens indkøbspolitik, før I byder på opgaven.",
+    "Ordningen evalueres i foråret 2020, og resultatet forelægges byrådet.",
+]
+
+
+def furnished_page(furniture: dict[str, str]) -> str:
+    """An article with furniture inside <article>: the share bar after the headline, the
+    teaser in the middle, the rest after the text."""
+    first, *middle, last = (f"<p>{text}</p>" for text in ARTICLE_TEXT[1:])
+    return (f"<html><head><title>{ARTICLE_TEXT[0]}</title></head><body>"
+            f"<nav><a href='/'>Forside</a></nav><main><article><h1>{ARTICLE_TEXT[0]}</h1>"
+            f"{furniture['share']}{first}{middle[0]}{furniture['teaser']}{middle[1]}{last}"
+            f"{furniture['tags']}{furniture['author']}{furniture['feedback']}"
+            f"{furniture['related']}</article></main></body></html>")
+
+
+FURNITURE = {
+    "danish, with furniture classes": {
+        "share": "<div class='share-tools'><span>Del artiklen</span> <a href='#'>Facebook</a>"
+                 " <a href='#'>LinkedIn</a> <a href='#'>Udskriv</a></div>",
+        "teaser": "<aside class='laes-ogsaa'>Læs også: <a href='/x'>Ny café i Holstebro</a>"
+                  "</aside>",
+        "tags": "<div class='post-tags'>Emner: <a href='#'>beskæftigelse</a>, "
+                "<a href='#'>indkøb</a></div>",
+        "author": "<div class='author-box'><h3>Om forfatteren</h3><p>Mette Holm er "
+                  "kommunikationsmedarbejder i Erhverv og Beskæftigelse.</p></div>",
+        "feedback": "<div class='page-feedback'><p>Var siden nyttig?</p><button>Ja</button>"
+                    "<button>Nej</button></div>",
+        "related": "<div class='related-articles'><h2>Relaterede artikler</h2><ul>"
+                   "<li><a href='/a'>Genbrugsbutik åbner i Struer</a></li>"
+                   "<li><a href='/b'>Frivillige driver cykelværksted</a></li></ul></div>",
+    },
+    "danish, furniture told by its words": {
+        "share": "<p>Del på Facebook · Del på LinkedIn · Udskriv</p>",
+        "teaser": "<p>Læs også: <a href='/x'>Ny café i Holstebro</a></p>",
+        "tags": "<p>Emneord: beskæftigelse, indkøb, sociale klausuler</p>",
+        "author": "<h3>Om forfatteren</h3><p>Mette Holm er kommunikationsmedarbejder i "
+                  "Erhverv og Beskæftigelse.</p>",
+        "feedback": "<div><p>Var denne side nyttig?</p><p>Ja</p><p>Nej</p>"
+                    "<p>Tak for din feedback!</p></div>",
+        "related": "<h2>Læs også</h2><ul><li><a href='/a'>Genbrugsbutik åbner i Struer</a>"
+                   "</li><li><a href='/b'>Frivillige driver cykelværksted</a></li></ul>",
+    },
+    "danish, other municipal wording": {
+        "share": "<div class='tools'><a href='#'>Del</a> <a href='#'>Print</a> "
+                 "<a href='#'>Lyt</a></div><p>Forside &gt; Erhverv &gt; Socialøkonomi</p>",
+        "teaser": "<p>Se også: <a href='/x'>Ny café i Holstebro</a></p>",
+        "tags": "<p>Publiceret 12. marts 2019</p><p>Kategorier: beskæftigelse, indkøb</p>",
+        "author": "<p>Skrevet af Mette Holm</p>",
+        "feedback": "<div><h2>Hvad synes du om siden?</h2><p>Fik du svar på dit spørgsmål?</p>"
+                    "<p>Ja</p><p>Nej</p></div><p>Tilmeld dig vores nyhedsbrev</p>",
+        "related": "<div><h2>Relaterede links</h2><ul><li><a href='/a'>Genbrugsbutik åbner i "
+                   "Struer</a></li><li><a href='/b'>Frivillige driver cykelværksted</a></li>"
+                   "</ul></div>",
+    },
+    "english wording": {
+        "share": "<div class='entry-utility'><a href='#'>Share on Facebook</a> "
+                 "<a href='#'>Tweet</a> <a href='#'>Print</a></div>",
+        "teaser": "<p>Read also: <a href='/x'>Ny café i Holstebro</a></p>",
+        "tags": "<p>Filed under: beskæftigelse, indkøb</p>",
+        "author": "<section><h3>About the author</h3><p>Mette Holm is a communications "
+                  "officer in Erhverv og Beskæftigelse.</p></section>",
+        "feedback": "<div><p>Was this page helpful? Yes No</p></div>",
+        "related": "<div><h2>Related posts</h2><ul><li><a href='/a'>Genbrugsbutik åbner i "
+                   "Struer</a></li><li><a href='/b'>Frivillige driver cykelværksted</a></li>"
+                   "</ul></div>",
+    },
+}
+FORBIDDEN_FURNITURE = ["Facebook", "LinkedIn", "Udskriv", "Print", "Tweet", "Del artiklen",
+                       "Ny café i Holstebro", "Læs også:", "Read also", "Emne", "Filed under",
+                       "indkøb,", "Mette Holm", "forfatteren", "About the author", "nyttig",
+                       "helpful", "feedback", "Genbrugsbutik", "cykelværksted",
+                       "Relaterede artikler", "Related posts", "Forside", "Lyt", "Publiceret",
+                       "Kategorier", "Hvad synes du", "svar på dit", "nyhedsbrev",
+                       "Relaterede links"]
+
+
+@pytest.mark.parametrize("kind", sorted(FURNITURE))
+def test_furniture_inside_the_article_goes_and_the_article_stays(tmp_path, kind):
+    path = tmp_path / "page.html"
+    path.write_text(furnished_page(FURNITURE[kind]), encoding="utf-8")
+    document = ingest_file(path, tmp_path)
+    assert isinstance(document, Document), document
+    text = squeeze(document.text)
+    for paragraph in ARTICLE_TEXT[1:]:
+        assert paragraph in text
+    assert text.endswith(ARTICLE_TEXT[-1])
+    for phrase in FORBIDDEN_FURNITURE:
+        assert phrase not in text, phrase

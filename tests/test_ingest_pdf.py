@@ -98,8 +98,51 @@ def test_truncated_pdf_is_skipped_or_read_never_raises(tmp_path):
     whole = make_pdf(tmp_path / "whole.pdf", PAGES).read_bytes()
     (tmp_path / "half.pdf").write_bytes(whole[: len(whole) // 2])
     result = ingest_file(tmp_path / "half.pdf", tmp_path)
+    assert isinstance(result, Document | Skipped)
     # Not the catch-all "could not read: <exception>": the PDF reader recognises the damage.
     if isinstance(result, Skipped):
         assert result.reason.startswith("damaged PDF"), result.reason
     else:
         assert PAGES[0].split()[0] in result.text
+
+
+HEADED = [[
+    "Som en del af forliget om budget 2017-2020 blev det aftalt i byrådet, at",
+    "forvaltningen skulle lave et oplæg om socialøkonomi til Økonomiudvalget:",
+    "7. Socialøkonomisk politik",
+    "Forligspartierne ønsker et oplæg om, hvordan Hillerød Kommune kan arbejde",
+    "med en politik for socialøkonomi på baggrund af udbuds- og indkøbspolitikken.",
+    "Hvad er en socialøkonomisk virksomhed",
+    "Virksomheder skal leve op til fem lovbestemte kriterier for at blive registreret",
+    "som socialøkonomisk virksomhed hos Erhvervsstyrelsen, og de skal drive forretning.",
+]]
+RUN_ON = [[
+    "Som en del af forliget om budget 2017-2020 blev det aftalt, at: 7. Socialøkonomisk",
+    "politik Forligspartierne ønsker et oplæg om socialøkonomi til Økonomiudvalget. Vi",
+    "mødes kl. 10. Derefter går udvalget videre med kriterierne (fra Erhvervsstyrelsen):",
+    "1. Socialt formål Virksomhedens primære formål har samfundsgavnlig karakter med et",
+    "socialt sigte. 3. Uafhængighed af det offentlige Virksomheden fungerer uden væsentlig",
+    "offentlig indflydelse på ledelsen og driften af virksomheden i kommunen.",
+]]
+
+
+def test_heading_lines_after_a_sentence_end_are_paragraphs_of_their_own(tmp_path):
+    document = ingest_file(make_pdf(tmp_path / "headed.pdf", HEADED), tmp_path)
+    paragraphs = document.text.split("\n\n")
+    assert "7. Socialøkonomisk politik" in paragraphs
+    assert "Hvad er en socialøkonomisk virksomhed" in paragraphs
+    assert any(p.startswith("Forligspartierne ønsker et oplæg") and
+               p.endswith("indkøbspolitikken.") for p in paragraphs)
+    assert any(p.startswith("Som en del af forliget") and p.endswith("Økonomiudvalget:")
+               for p in paragraphs)
+
+
+def test_numbered_headings_inside_a_run_of_text_get_their_own_paragraph(tmp_path):
+    document = ingest_file(make_pdf(tmp_path / "run-on.pdf", RUN_ON), tmp_path)
+    paragraphs = document.text.split("\n\n")
+    for heading in ("7. Socialøkonomisk politik", "1. Socialt formål",
+                    "3. Uafhængighed af det offentlige"):
+        assert heading in paragraphs, paragraphs
+    assert any(p.startswith("Virksomhedens primære formål") for p in paragraphs)
+    # "kl. 10." is a time, not a heading.
+    assert "mødes kl. 10. Derefter går udvalget videre" in document.text

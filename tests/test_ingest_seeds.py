@@ -115,6 +115,14 @@ def test_hillerod_page_numbers_removed_real_numbers_kept(documents):
     assert text.startswith("Hillerød Kommune og socialøkonomisk virksomhed notat Afsæt")
 
 
+def test_hillerod_numbered_headings_are_paragraphs_of_their_own(documents):
+    paragraphs = documents[HILLEROD].text.split("\n\n")
+    for heading in ("7. Socialøkonomisk politik", "15. Socialøkonomisk målsætning",
+                    "1. Socialt formål", "2. Væsentlig erhvervsdrift"):
+        assert heading in paragraphs
+    assert any(p.startswith("Forligspartierne ønsker et oplæg") for p in paragraphs)
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_seed_metadata(documents, name):
     document = documents[name]

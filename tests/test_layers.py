@@ -21,7 +21,7 @@ LAYERS = (
     ("index", "whoosh_andnot", "whoosh_similar", "whoosh_query", "whoosh_facets",
      "whoosh_suggest", "whoosh_build", "whoosh_engine", "watch", "postgres"),
     ("search", "backend"),
-    ("index_cli", "cli", "operator_cli", "web"),
+    ("index_cli", "search_cli", "cli", "operator_cli", "web"),
 )
 
 

@@ -250,7 +250,7 @@ def sample_copies(root: Path, copies: int) -> Path:
     ingester's repeated-line (boilerplate) detection leaves the copies' text alone.
     """
     shutil.copytree(BUNDLED_CORPUS, root)
-    for path in sorted(BUNDLED_CORPUS.iterdir()):
+    for path in sorted(BUNDLED_CORPUS.glob("*.txt")):  # the documents, not README.md
         lines = path.read_text(encoding="utf-8").splitlines()
         for number in range(copies):
             marked = [f"{line} (kopi {number})" if line.strip() else line for line in lines]

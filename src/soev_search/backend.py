@@ -24,6 +24,13 @@ if TYPE_CHECKING:
     from soev_search.search import SearchBackend
 
 
+def backend_options(args: object) -> dict[str, str | None]:
+    """The backend settings a command line gave (argparse's namespace), for settings.load();
+    commands without the options leave them to the settings."""
+    return {name: getattr(args, name, None)
+            for name in ("backend", "database_url", "database_read_url")}
+
+
 @dataclass(frozen=True)
 class Backend:
     name: str = "whoosh"

@@ -174,31 +174,31 @@ def _run_update(args: argparse.Namespace) -> int:
 
 
 def _run_search(args: argparse.Namespace) -> int:
-    from soev_search import index_cli
+    from soev_search import search_cli
 
-    return index_cli.run_search(args)
+    return search_cli.run_search(args)
 
 
 def _run_similar(args: argparse.Namespace) -> int:
-    from soev_search import index_cli
+    from soev_search import search_cli
 
-    return index_cli.run_similar(args)
+    return search_cli.run_similar(args)
 
 
 def _run_stats(args: argparse.Namespace) -> int:
-    from soev_search import index_cli
+    from soev_search import search_cli
 
-    return index_cli.run_stats(args)
+    return search_cli.run_stats(args)
 
 
 def _run_compare(args: argparse.Namespace) -> int:
-    from soev_search import index_cli
+    from soev_search import search_cli
 
-    return index_cli.run_compare(args)
+    return search_cli.run_compare(args)
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from soev_search.index_cli import backend_options
+    from soev_search.backend import backend_options
     from soev_search.web.serve import serve  # Flask loads only for this command
 
     serve(settings.load(corpus=args.corpus, index=args.index, threads=args.threads,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import threading
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -306,6 +307,6 @@ def _page_size(request: SearchRequest) -> int:
 def _similar(build: OpenBuild, searcher: Searcher, doc: Document, docnum: int | None,
              limit: int) -> list[SimilarDocument]:
     found = find_similar(searcher, build.analyzer, doc, docnum,
-                         build.facets.columns["municipality"].__getitem__, limit)
+                         partial(build.facets.value, "municipality"), limit)
     return [similar_document(build.load(searcher, other), score, shared)
             for other, score, shared in found]

@@ -24,7 +24,16 @@ _FURNITURE = re.compile(
     | (?:forrige|næste|previous|next)
     | (?:forrige|næste|previous|next)\s+(?:indlæg|artikel|nyhed|post|article)\s*:?.{0,120}
     | (?:læs|read)\s+(?:mere|more)\s*(?:»|>|›|→)?
-    | (?:tags?|kategori(?:er)?|categories|posted\s+in|udgivet\s+i)\s*:.{0,150}
+    | (?:tags?|emner|emneord|nøgleord|keywords|kategori(?:er)?|categor(?:y|ies)|posted\s+in|
+        filed\s+under|tagged(?:\s+with)?|udgivet\s+i|arkiveret\s+under)\s*:.{0,150}
+    | (?:skrevet|udgivet|posted|written)\s+(?:af|by)\s+[\w.\- ]{2,60}
+    | (?:forfatter|skribent|author)\s*:\s*[\w.\- ]{2,60}
+    | (?:læs|lyt|hør)\s+(?:op|højt|artiklen\s+op)|listen(?:\s+to\s+(?:this|the)\s+article)?
+    | (?:tilmeld|abonnér|abonner)\s+(?:dig\s+)?(?:på\s+)?(?:vores\s+|vort\s+)?nyhedsbrev\w*.{0,80}
+    | (?:sign\s+up|subscribe)\s+(?:for|to)\s+(?:our\s+)?newsletter.{0,80}
+    | (?:publiceret|offentliggjort|opdateret|oprettet|published|updated|posted)(?:\s+(?:den|on))?
+        \s*:?\s*\d{1,4}[./ -].{0,40}
+    | (?:du\s+er\s+her\s*:?\s*)?(?:forside|home|hjem)\s*[>›»/|]\s.{0,150}
     | (?:din|your)\s+e-?mail-?(?:adresse|address)?\s+(?:vil|will)\s+(?:ikke|not)\s.{0,160}
     | (?:krævede|påkrævede|obligatoriske|required)\s+(?:felter|fields)\s.{0,80}
     | gem\s+mit\s+navn.{0,120}|save\s+my\s+name.{0,120}
@@ -50,6 +59,54 @@ _COMMENTS_START = re.compile(
     )\s*[.:!]?$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A feedback widget's question ("Var siden nyttig?"), with its answer buttons on the same line
+# or on the next few short lines ("Ja", "Nej"), and its thank-you line.
+_FEEDBACK = re.compile(
+    r"""^(?:
+      (?:var|er)\s+(?:denne\s+side|siden|artiklen|indholdet|informationen|svaret|dette|
+        det\s+her)(?:\s+\w+){0,2}\s+(?:nyttig|nyttigt|brugbar|brugbart|hjælpsom|relevant)\w*
+    | (?:was|is)\s+(?:this|the)\s+(?:page|article|information|content|answer|post)?\s*
+        (?:helpful|useful)
+    | did\s+you\s+find\s+(?:this|what\s+you\s+were\s+looking\s+for)(?:\s+\w+){0,3}
+    | fandt\s+du\s+(?:det|hvad)\s+du\s+(?:søgte|ledte\s+efter)(?:\s+\w+){0,3}
+    | kunne\s+du\s+bruge\s+(?:siden|informationen|svaret|indholdet)(?:\s+\w+){0,2}
+    | hvordan\s+kan\s+vi\s+(?:forbedre|gøre)\s+(?:siden|indholdet)(?:\s+\w+){0,3}
+    | how\s+can\s+we\s+improve\s+(?:this\s+page|it)
+    | (?:giv|send)\s+(?:os\s+)?(?:din\s+)?feedback(?:\s+\w+){0,4}
+    | hvad\s+synes\s+du\s+om\s+(?:siden|indholdet|artiklen|denne\s+side)
+    | fik\s+du\s+(?:svar|hjælp|besvaret|det\s+du\s+søgte)(?:\s+\w+){0,4}
+    | (?:kan|hjælp\s+os\s+med\s+at)\s+(?:vi\s+)?(?:gøre|forbedre)\s+(?:siden|hjemmesiden|
+        indholdet)(?:\s+\w+){0,2}
+    | (?:bedøm|vurdér|vurder)\s+(?:siden|artiklen|indholdet)
+    | (?:did\s+this\s+(?:page|article)\s+help(?:\s+you)?|rate\s+this\s+(?:page|article))
+    | (?:tak|thank\s+you|thanks)\s+for\s+(?:din|your)\s+(?:feedback|tilbagemelding|besvarelse)
+        (?:\W+\w+){0,8}
+    )\s*[?.!:]?(?:\s+(?:ja|nej|yes|no))*\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_FEEDBACK_ANSWER = re.compile(
+    r"^(?:ja|nej|yes|no|måske|maybe)(?:\s*[/|]?\s*(?:ja|nej|yes|no))*\s*[.!]?$", re.IGNORECASE)
+# Share and print toolbars written on one line: "Del siden: Facebook LinkedIn Mail Udskriv".
+_TOOLBAR_WORDS = frozenset((
+    "del", "share", "deling", "print", "udskriv", "tweet", "facebook", "twitter",
+    "linkedin", "mail", "e-mail", "email", "x", "instagram", "messenger", "whatsapp",
+    "pinterest", "reddit", "xing", "telegram", "sms", "kopiér", "kopier", "copy", "link",
+    "linket", "send", "til", "en", "ven", "på", "via", "siden", "side", "artiklen", "this",
+    "page", "article", "on", "med", "denne", "dette", "gem", "save", "pdf"))
+_TOOLBAR_ACTIONS = frozenset((
+    "del", "share", "print", "udskriv", "tweet", "facebook", "twitter", "linkedin", "mail",
+    "e-mail", "email", "instagram", "messenger", "whatsapp", "pinterest", "reddit", "xing",
+    "telegram"))
+# The heading of an author box, which holds a short biography (trailing furniture).
+_AUTHOR_BOX = re.compile(r"^(?:om\s+(?:forfatteren|skribenten|skribenterne|forfatterne)|"
+                         r"about\s+the\s+authors?)\s*:?$", re.IGNORECASE)
+_AUTHOR_BIO_MAX_WORDS = 80
+# A site's address footer: postcode and town, and a phone number, CVR or e-mail, in one
+# short line with separators ("Frivilligcenter · Nørregade 4 · 7500 Holstebro · tlf. 97 42 00 00").
+_ADDRESS = re.compile(r"\b\d{4}\s+[A-ZÆØÅ][\wæøå]+")
+_CONTACT = re.compile(r"\b(?:tlf|telefon|phone|tel|cvr|ean)\b|@", re.IGNORECASE)
+_SEPARATORS = re.compile(r"\s[·|•]\s")
+_ADDRESS_MAX_CHARS = 250
 _COOKIE_WORDS = re.compile(r"cookie", re.IGNORECASE)
 _COOKIE_ACTION = re.compile(
     r"acceptér|accepter|accept|afvis|indstillinger|settings|privatlivs|privacy|"
@@ -96,10 +153,12 @@ def detect_capture(lines: list[str]) -> str | None:
 
 
 def remove_boilerplate(lines: list[str]) -> list[str]:
-    """All rules, in order: document-site wrapper, comment section, link lists, furniture."""
+    """All rules, in order: document-site wrapper, comment section, link lists, feedback
+    widgets and author boxes, furniture lines."""
     lines = _unwrap_document_site(lines)
     lines = _cut_comment_section(lines)
     lines = _drop_link_lists(lines)
+    lines = _drop_feedback_and_author_boxes(lines)
     return [line for line in lines if not _is_furniture(line)]
 
 
@@ -196,11 +255,58 @@ def _is_pointer_paragraph(lines: list[str], index: int) -> bool:
     return alone_before and alone_after
 
 
+def _drop_feedback_and_author_boxes(lines: list[str]) -> list[str]:
+    kept: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = _unbulleted(lines[index])
+        if _FEEDBACK.match(line):
+            index = _skip(lines, index + 1, lambda text: bool(_FEEDBACK_ANSWER.match(text)))
+            continue
+        if _AUTHOR_BOX.match(line):
+            index = _skip(lines, index + 1, _is_short_bio, limit=1)
+            continue
+        kept.append(lines[index])
+        index += 1
+    return kept
+
+
+def _is_short_bio(text: str) -> bool:
+    return len(text.split()) <= _AUTHOR_BIO_MAX_WORDS
+
+
+def _skip(lines: list[str], start: int, belongs, limit: int = 4) -> int:
+    """Index after the up to `limit` non-blank lines from `start` that `belongs` to a box."""
+    index, taken = start, 0
+    while index < len(lines) and taken < limit:
+        text = _unbulleted(lines[index])
+        if text and not belongs(text):
+            break
+        taken += bool(text)
+        index += 1
+    return index
+
+
+def _unbulleted(line: str) -> str:
+    return re.sub(r"^[-•*]\s+", "", line.strip())
+
+
+def _is_toolbar(line: str) -> bool:
+    words = re.findall(r"[\w-]+", line.casefold())
+    return (len(words) >= 2 and all(word in _TOOLBAR_WORDS for word in words)
+            and sum(word in _TOOLBAR_ACTIONS for word in words) >= 2)
+
+
+def _is_address_footer(line: str) -> bool:
+    return (len(line) <= _ADDRESS_MAX_CHARS and len(_SEPARATORS.findall(line)) >= 2
+            and bool(_ADDRESS.search(line)) and bool(_CONTACT.search(line)))
+
+
 def _is_furniture(line: str) -> bool:
-    stripped = line.strip()
+    stripped = _unbulleted(line)
     if not stripped:
         return False
-    if _FURNITURE.match(stripped):
+    if _FURNITURE.match(stripped) or _is_toolbar(stripped) or _is_address_footer(stripped):
         return True
     return (len(stripped) <= _COOKIE_MAX_CHARS and bool(_COOKIE_WORDS.search(stripped))
             and bool(_COOKIE_ACTION.search(stripped)))

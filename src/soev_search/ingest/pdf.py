@@ -15,6 +15,7 @@ from statistics import median
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from soev_search.ingest.headings import break_at_numbered_headings
 from soev_search.ingest.text import join_blocks, normalize_text
 
 MAX_PDF_PAGES = 2_000
@@ -27,6 +28,9 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE)
 _BULLET = re.compile(r"^(?:[•▪◦●■□➢►*·-]|–|\d{1,2}[.)]\s|[a-z][.)]\s|o\s)")
 _SENTENCE_END = re.compile(r"[.!?:;]$")
+_NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+[A-ZÆØÅ]")
+# A heading line is shorter than this share of the typical line width.
+_HEADING_SHARE = 0.6
 _KEEP_HYPHEN_BEFORE = {"og", "eller", "samt", "til", "and", "or"}
 # Titles that name a file or nothing: the text's first line says more.
 _GENERIC_TITLE = re.compile(
@@ -99,7 +103,7 @@ def pages_to_text(pages: list[str]) -> str:
         if page_paragraphs and paragraphs and _continues(paragraphs[-1], page_paragraphs[0]):
             paragraphs[-1] = _join_lines(paragraphs[-1], page_paragraphs.pop(0))
         paragraphs.extend(page_paragraphs)
-    return join_blocks(paragraphs)
+    return break_at_numbered_headings(join_blocks(paragraphs))
 
 
 def _line_key(line: str) -> str:
@@ -132,15 +136,19 @@ def _strip_page_edges(lines: list[str], running: set[str]) -> list[str]:
 
 def rebuild_paragraphs(lines: list[str]) -> list[str]:
     """Wrapped lines → paragraphs. A paragraph ends at a blank line, at a short line ending a
-    sentence, or after a heading-like short line; list items keep their own lines."""
+    sentence, or after a heading-like short line; a heading line after a sentence end is a
+    paragraph of its own; list items keep their own lines."""
     widths = [len(line) for line in lines if len(line) > 20]
     typical = median(widths) if widths else 60
     paragraphs: list[str] = []
     current = ""
-    for line in lines:
-        line = line.strip()
+    stripped = [line.strip() for line in lines]
+    for index, line in enumerate(stripped):
         if not line:
             paragraphs.append(current)
+            current = ""
+        elif _is_heading(current.rsplit("\n", 1)[-1], line, _next(stripped, index), typical):
+            paragraphs += [current, line]
             current = ""
         elif not current:
             current = line
@@ -153,6 +161,19 @@ def rebuild_paragraphs(lines: list[str]) -> list[str]:
             current = _join_lines(current, line)
     paragraphs.append(current)
     return [p for p in paragraphs if p.strip()]
+
+
+def _next(lines: list[str], index: int) -> str:
+    return next((line for line in lines[index + 1:] if line), "")
+
+
+def _is_heading(previous: str, line: str, following: str, typical: float) -> bool:
+    """A short line without a sentence end, capitalised or numbered ("7. Socialøkonomisk
+    politik"), between a sentence end (or the start) and a capitalised line."""
+    return (len(line) < _HEADING_SHARE * typical and not _SENTENCE_END.search(line)
+            and (line[:1].isupper() or bool(_NUMBERED.match(line)))
+            and (not previous or bool(_SENTENCE_END.search(previous)))
+            and following[:1].isupper())
 
 
 def _ends_paragraph(previous: str, line: str, typical: float) -> bool:

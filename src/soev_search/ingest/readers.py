@@ -15,18 +15,14 @@ from soev_search.ingest.boilerplate import (
     remove_boilerplate,
 )
 from soev_search.ingest.encoding import NotText, decode_text
-from soev_search.ingest.html import extract_html
+from soev_search.ingest.headings import break_at_numbered_headings
 from soev_search.ingest.pages import remove_page_numbers
-from soev_search.ingest.pdf import PdfUnreadable, extract_pdf
-from soev_search.ingest.repeated import RepeatedLines, strip_repeated_edges
+from soev_search.ingest.repeated import RepeatedLines, strip_repeated
 from soev_search.ingest.text import cut_at_line, lines_to_text, normalize_text
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TEXT_CHARS = 2_000_000
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
-# Below this much main text, trafilatura is asked too and the longer result is kept.
-MIN_HTML_CHARS = 200
-TRAFILATURA_MAX_TREE = 100_000
 _MAGIC = (
     (b"\x89PNG", "image file (PNG)"), (b"\xff\xd8\xff", "image file (JPEG)"),
     (b"GIF8", "image file (GIF)"), (b"II*\x00", "image file (TIFF)"),
@@ -128,40 +124,32 @@ def _from_text(raw: bytes, repeated: RepeatedLines | None) -> Extracted:
     lines = text.split("\n")
     capture = detect_capture(lines)
     title = document_site_title(lines) if capture == "document-site" else None
-    lines = strip_repeated_edges(remove_boilerplate(lines), repeated)
+    lines, note = strip_repeated(remove_boilerplate(lines), repeated)
+    notes += [note] if note else []
     text = lines_to_text(lines)
     if capture != "blog":
-        text = remove_page_numbers(text)
+        text = break_at_numbered_headings(remove_page_numbers(text))
     return Extracted(text=text, source=capture or "text", title=title, notes=notes)
 
 
 def _from_html(raw: bytes, repeated: RepeatedLines | None) -> Extracted:
+    # The HTML and PDF readers (BeautifulSoup, lxml, pypdf) are imported when a file needs
+    # them, so a corpus of text files, `show` of a .txt and every search start without them.
+    from soev_search.ingest.html import extract_html
+
     try:
         page = extract_html(raw)
     except NotText as exc:  # e.g. NUL bytes after the first kilobyte
         raise Unreadable(str(exc)) from exc
-    text = page.text
-    if len(text) < MIN_HTML_CHARS:
-        text = _trafilatura_if_longer(raw, text)
-    lines = strip_repeated_edges(remove_boilerplate(text.split("\n")), repeated)
+    lines, note = strip_repeated(remove_boilerplate(page.text.split("\n")), repeated)
     return Extracted(text=lines_to_text(lines), source="html", title=page.title, date=page.date,
-                     is_article=page.is_article, publisher=page.publisher)
-
-
-def _trafilatura_if_longer(raw: bytes, text: str) -> str:
-    """Second opinion for pages our structural rules find (almost) empty, e.g. a page whose
-    whole body sits in a container with a furniture-like class."""
-    import trafilatura  # rarely needed: imported here, it no longer costs every CLI run 0.15 s
-
-    try:
-        other = trafilatura.extract(raw, include_comments=False, include_tables=True,
-                                    max_tree_size=TRAFILATURA_MAX_TREE) or ""
-    except Exception:  # noqa: BLE001 - a failing second opinion leaves our own result
-        return text
-    return normalize_text(other) if len(other) > len(text) else text
+                     is_article=page.is_article, publisher=page.publisher,
+                     notes=[note] if note else [])
 
 
 def _from_pdf(raw: bytes) -> Extracted:
+    from soev_search.ingest.pdf import PdfUnreadable, extract_pdf
+
     try:
         pdf = extract_pdf(raw, MAX_TEXT_CHARS)
     except PdfUnreadable as exc:

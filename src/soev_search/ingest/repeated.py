@@ -4,6 +4,13 @@ Template lines (skip links, comment forms, site footers) sit at the edges of a c
 while a shared questionnaire repeats its questions in the middle of every answer sheet. So we
 only learn from, and only strip, the edges: the first and last EDGE_LINES non-blank lines.
 
+Numbers are looked at before lines are compared. At the top, where the title line is, every
+number counts: title lines that differ only in an id, a date or a number ("[FT20222M033-0042]
+…, 2023-03-15, punkt 1") are never one template. At the bottom, counts and dates are folded
+("This Post Has 3 Comments", "Udskrevet 15.03.2023" are each one template) but identifiers
+are not. The first line left at the top is the title line: the bottom pass never strips it,
+nor the first line of text after it, so learned repetition never empties a document.
+
 Learning is one streaming pass with bounded memory: each text file contributes the hashes of
 its edge lines (read from its first and last EDGE_BYTES only), counted with the Misra-Gries
 heavy-hitter sketch, which keeps at most SKETCH_SIZE counters and never over-counts; so a
@@ -33,19 +40,29 @@ MIN_SHARE = 0.002
 # Lines longer than this are prose, never template; template lines frame the prose.
 PROSE_CHARS = 150
 LEARNED_SUFFIXES = (".txt",)
+KEPT_NOTE = ("learned boilerplate lines kept: removing them would have left the document "
+             "without its text")
 
-_DIGITS = re.compile(r"\d+")
+# A token holding a digit, with the letters and joiners around it ("FT20222M033-0042", "3").
+_NUMBER_TOKEN = re.compile(r"[\w.:/-]*\d[\w.:/-]*")
+_DATE = re.compile(
+    r"(?:\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|(?:19|20)\d{2}|"
+    r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
+    r"[.,:]?$")
+_COUNT = re.compile(r"\d{1,4}[.,:]?$")
+_HEAD, _TAIL = "head", "tail"
 
 
 @dataclass(frozen=True)
 class RepeatedLines:
-    """Hashes of normalised lines that are boilerplate at the edges of a document."""
+    """Hashes of normalised lines that are boilerplate at the top or bottom of a document
+    (`head_key` and `tail_key` of the line)."""
 
     hashes: frozenset[int] = frozenset()
     documents: int = 0
 
     def __contains__(self, line: str) -> bool:
-        return line_key(line) in self.hashes
+        return head_key(line) in self.hashes or tail_key(line) in self.hashes
 
     def __len__(self) -> int:
         return len(self.hashes)
@@ -59,22 +76,39 @@ class RepeatedLines:
         return cls(frozenset(int(key) for key in data["hashes"]), int(data["documents"]))
 
 
-def line_key(line: str) -> int:
-    """Case, spacing and numbers do not matter: "This Post Has 3 Comments" is one template."""
-    normal = _DIGITS.sub("0", " ".join(line.casefold().split()))
-    return int.from_bytes(hashlib.blake2b(normal.encode(), digest_size=8).digest(), "big")
+def head_key(line: str) -> int:
+    """The line as a template at the top: case and spacing do not matter, numbers do."""
+    return _key(_HEAD, line)
 
 
-def edge_lines(lines: list[str]) -> list[str]:
-    """The short lines framing the prose: up to EDGE_LINES non-blank lines before the first
-    prose line (longer than PROSE_CHARS) and after the last one."""
+def tail_key(line: str) -> int:
+    """The line as a template at the bottom: case, spacing, counts and dates do not matter,
+    identifiers do."""
+    return _key(_TAIL, line)
+
+
+def _key(edge: str, line: str) -> int:
+    def fold(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if _DATE.match(token):
+            return "<date>"
+        return "0" if _COUNT.match(token) else token
+
+    normal = " ".join(line.casefold().split())
+    if edge == _TAIL:
+        normal = _NUMBER_TOKEN.sub(fold, normal)
+    digest = hashlib.blake2b(f"{edge}\0{normal}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def edge_lines(lines: list[str]) -> tuple[list[str], list[str]]:
+    """The short lines framing the prose, (top, bottom): up to EDGE_LINES non-blank lines
+    before the first prose line (longer than PROSE_CHARS) and after the last one."""
     content = [line for line in lines if line.strip()]
     prose = [i for i, line in enumerate(content) if len(line) > PROSE_CHARS]
     if not prose:
-        return content[:EDGE_LINES] + content[-EDGE_LINES:]
-    head = content[:prose[0]][:EDGE_LINES]
-    tail = content[prose[-1] + 1:][-EDGE_LINES:]
-    return head + tail
+        return content[:EDGE_LINES], content[-EDGE_LINES:]
+    return content[:prose[0]][:EDGE_LINES], content[prose[-1] + 1:][-EDGE_LINES:]
 
 
 def learn_repeated_lines(paths: Iterable[Path]) -> RepeatedLines:
@@ -113,7 +147,8 @@ def _edge_keys(path: Path) -> set[int] | None:
         text = decode_text(head + b"\n" + tail)
     except (OSError, NotText):
         return None
-    return {line_key(line) for line in edge_lines(normalize_text(text).split("\n"))}
+    top, bottom = edge_lines(normalize_text(text).split("\n"))
+    return {head_key(line) for line in top} | {tail_key(line) for line in bottom}
 
 
 def _read_edges(path: Path) -> tuple[bytes, bytes]:
@@ -131,11 +166,24 @@ def _read_edges(path: Path) -> tuple[bytes, bytes]:
 
 def strip_repeated_edges(lines: list[str], repeated: RepeatedLines | None) -> list[str]:
     """Drop learned boilerplate lines (and blanks) from the top and bottom of `lines`."""
+    return strip_repeated(lines, repeated)[0]
+
+
+def strip_repeated(lines: list[str],
+                   repeated: RepeatedLines | None) -> tuple[list[str], str | None]:
+    """`strip_repeated_edges`, and a note when learned lines were kept so that the document
+    keeps its title line and some text (None when not)."""
     if not repeated:
-        return lines
+        return lines, None
+    hashes = repeated.hashes
     start, end = 0, len(lines)
-    while start < end and (not lines[start].strip() or lines[start] in repeated):
+    while start < end and (not lines[start].strip() or head_key(lines[start]) in hashes):
         start += 1
-    while end > start and (not lines[end - 1].strip() or lines[end - 1] in repeated):
+    if start == end:
+        return lines, KEPT_NOTE
+    # The title line and the first line of text after it are never stripped from below.
+    floor = next((i for i in range(start + 1, end) if lines[i].strip()), start) + 1
+    while end > floor and (not lines[end - 1].strip() or tail_key(lines[end - 1]) in hashes):
         end -= 1
-    return lines[start:end] if start < end else lines
+    kept_learned = end == floor and tail_key(lines[end - 1]) in hashes
+    return lines[start:end], KEPT_NOTE if kept_learned else None

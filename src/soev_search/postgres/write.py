@@ -34,16 +34,16 @@ from soev_search.errors import SoevError
 from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS, filter_named
 from soev_search.index import (
     BuildReport,
-    CorpusReading,
     Ingested,
     Progress,
     UpdateReport,
     find_changes,
     ingest_all,
     learn_vocabulary,
+    orphan_warnings,
     require_corpus,
 )
-from soev_search.ingest import RepeatedLines
+from soev_search.ingest import RepeatedLines, corpus_files, learn_repeated_lines
 from soev_search.passages import RepeatedPassages
 from soev_search.postgres import layout
 from soev_search.postgres.database import REBUILD_HINT, Router
@@ -66,6 +66,34 @@ def rebuild(corpus_dir: Path, router: Router, progress: Progress | None = None,
         indexed = _build(conn, corpus.documents(), corpus_dir, corpus.manifest, corpus.skipped,
                          corpus.repeated, progress)
     return BuildReport(indexed, corpus.skipped, time.perf_counter() - started, corpus.warnings)
+
+
+class CorpusReading:
+    """A whole corpus read for a rebuild with the Whoosh backend's ingestion (its worker pool,
+    learned repetition and sidecars): the files and, filled while `documents()` is consumed,
+    the manifest, the skipped files and the sidecar warnings."""
+
+    def __init__(self, corpus_dir: Path, progress: Progress | None, workers: int) -> None:
+        sidecars: list[Path] = []
+        self.corpus_dir = corpus_dir
+        self.paths = list(corpus_files(corpus_dir, sidecars))
+        self.repeated = learn_repeated_lines(self.paths)
+        self.manifest: dict[str, Any] = {}
+        self.skipped: list[Skipped] = []
+        self.warnings = orphan_warnings(sidecars, corpus_dir)
+        self._progress = progress
+        self._workers = workers
+
+    def documents(self) -> Iterator[Document]:
+        """Every readable document, ingested in the worker pool."""
+        for item in ingest_all(self.paths, self.corpus_dir, self.repeated, self._progress,
+                               "ingest", self._workers):
+            self.manifest[item.rel] = item.manifest_entry()
+            self.warnings.extend(item.warnings())
+            if isinstance(item.result, Skipped):
+                self.skipped.append(item.result)
+            else:
+                yield item.result
 
 
 def index_documents(documents: Iterable[Document], router: Router,
