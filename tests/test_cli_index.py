@@ -141,6 +141,10 @@ def test_compare_lists_questions_and_answers_one(index_dir):
     assert [d["municipality"] for d in one["documents"]] == ["Roskilde"]
     unknown = cli("compare", "--question", "999", "--index", str(index_dir))
     assert unknown.returncode == 1 and "no question '999'" in unknown.stderr
+    nobody = cli("compare", "--question", "1", "--municipality", "Atlantis",
+                 "--index", str(index_dir))
+    assert nobody.returncode == 1
+    assert "no question '1': no status articles of these municipalities" in nobody.stderr
 
 
 def test_malformed_query_on_the_cli_explains_itself(index_dir):

@@ -166,6 +166,14 @@ def test_field_queries(engine):
     assert ids(engine, "municipality:Atlantis") == set()
 
 
+def test_a_field_takes_a_quoted_value(engine):
+    result = engine.search(SearchRequest('title:"strategi for silkeborg"'))
+    assert {hit.id for hit in result.hits} == {"silkeborg"} and result.notice is None
+    assert ids(engine, 'title:"silkeborg strategi"') == set()  # a phrase: in order
+    assert ids(engine, 'kommune:"Roskilde Kommune" OR kommune:"aalborg"') == {
+        "roskilde", "aalborg", "script"}
+
+
 def test_prefix(engine):
     assert ids(engine, "partnersk*") == {"aalborg", "silkeborg2"}
     assert ids(engine, "strand*") == {"strand"}
@@ -242,6 +250,10 @@ def test_filters_are_or_within_a_facet_and_accept_any_spelling(engine):
         "aalborg", "roskilde", "script"}
     assert ids(engine, "", year=(2016,), language=("en",)) == {"english"}
     assert ids(engine, "", mentions=("Randers",)) == {"aalborg"}
+    # a municipality named with its "Kommune", as people write it
+    assert ids(engine, "", municipality=("Roskilde Kommune", "aalborg kommune")) == {
+        "aalborg", "roskilde", "script"}
+    assert ids(engine, "", mentions=("Randers Kommune",)) == {"aalborg"}
 
 
 def test_an_active_filter_value_without_matches_is_still_listed(engine):

@@ -142,7 +142,8 @@ def plain_words(text: str) -> Node | None:
     return items[0] if len(items) == 1 else And(items)
 
 
-_LEXEME = re.compile(r'\s+|"[^"]*"|"|\(|\)|[^\s"()]+(?::"[^"]*")?')
+# A field's quoted value (title:"to ord") is one lexeme: its name stops at the first colon.
+_LEXEME = re.compile(r'\s+|"[^"]*"|"|\(|\)|[^\s"():]+:"[^"]*"|[^\s"()]+')
 
 
 @dataclass(frozen=True)

@@ -125,8 +125,11 @@ def run_compare(args: argparse.Namespace) -> int:
     engine = _engine(args)
     comparison = compare(engine.documents(), args.municipality, args.question)
     if args.question is not None and find_question(comparison.questions, args.question) is None:
-        raise SoevError(f"no question {args.question!r}: give a number from 1 to "
-                        f"{len(comparison.questions)} or a slug (see soev-index compare --json)")
+        count = len(comparison.questions)
+        raise SoevError(f"no question {args.question!r}: "
+                        + (f"give a number from 1 to {count} or a slug (see soev-index "
+                           "compare --json)" if count else "no status articles of these "
+                           "municipalities"))
     if args.json:
         data = comparison.to_dict(only_selected=args.question is not None)
         print(json.dumps(data, ensure_ascii=False, indent=2))

@@ -108,8 +108,14 @@ class FacetColumns:
                    {name: list(reader.field_terms(name)) for name in keyword_fields})
 
     def resolve(self, field: str, value: str) -> str | None:
-        """The stored value a filter means, or None when no document has it."""
-        return self.canonical.get(field, {}).get(normalize(value.strip()))
+        """The stored value a filter means, or None when no document has it. A municipality
+        may be named with its "Kommune" ("Roskilde Kommune")."""
+        values = self.canonical.get(field, {})
+        key = normalize(value.strip())
+        found = values.get(key)
+        if found is None and key.endswith(" kommune"):
+            found = values.get(key.removesuffix(" kommune").rstrip())
+        return found
 
     def value(self, field: str, docnum: int) -> str:
         return self.values[field][self.codes[field][docnum]]
