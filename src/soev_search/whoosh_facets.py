@@ -21,6 +21,7 @@ from pathlib import Path
 from whoosh.reading import IndexReader
 
 from soev_search.analysis import normalize
+from soev_search.filters import stored_value
 from soev_search.results import SearchRequest
 
 DATE_FIELD = "date"
@@ -108,14 +109,8 @@ class FacetColumns:
                    {name: list(reader.field_terms(name)) for name in keyword_fields})
 
     def resolve(self, field: str, value: str) -> str | None:
-        """The stored value a filter means, or None when no document has it. A municipality
-        may be named with its "Kommune" ("Roskilde Kommune")."""
-        values = self.canonical.get(field, {})
-        key = normalize(value.strip())
-        found = values.get(key)
-        if found is None and key.endswith(" kommune"):
-            found = values.get(key.removesuffix(" kommune").rstrip())
-        return found
+        """The stored value a filter means, or None when no document has it."""
+        return stored_value(self.canonical.get(field, {}), value)
 
     def value(self, field: str, docnum: int) -> str:
         return self.values[field][self.codes[field][docnum]]

@@ -25,7 +25,13 @@ from soev_search.analysis import DanishAnalyzer, Vocabulary, normalize
 from soev_search.cache import RecentCache
 from soev_search.document import Document
 from soev_search.errors import IndexUnavailable
-from soev_search.filters import COLUMN_FILTERS, FACETS, KEYWORD_FILTERS, ValueRange
+from soev_search.filters import (
+    COLUMN_FILTERS,
+    FACETS,
+    KEYWORD_FILTERS,
+    ValueRange,
+    stored_value,
+)
 from soev_search.highlight import Highlighter, highlighter_for, idf
 from soev_search.passages import RepeatedPassages
 from soev_search.postgres import layout
@@ -258,7 +264,7 @@ class _BuildState:
         return cls(build, analyzer, info, canonical)
 
     def resolve(self, name: str, value: str) -> str | None:
-        return self.canonical.get(name, {}).get(normalize(value.strip()))
+        return stored_value(self.canonical.get(name, {}), value)
 
     def repetition(self, conn: psycopg.Connection) -> Callable[[str], float]:
         """How much of a passage the corpus repeats (0.0 without counts)."""
