@@ -97,12 +97,14 @@ class Server:
 
 
 @contextmanager
-def serve(index: Path, corpus: Path, startup_timeout: float = 120) -> Iterator[Server]:
-    """`soev-index serve` on a free loopback port, stopped (by its pid) on exit."""
+def serve(index: Path, corpus: Path, startup_timeout: float = 120,
+          options: Sequence[str] = ()) -> Iterator[Server]:
+    """`soev-index serve` (with more `options`) on a free loopback port, stopped (by its pid)
+    on exit."""
     port = free_port()
     process = subprocess.Popen(
         [*SOEV_INDEX, "serve", "--host", "127.0.0.1", "--port", str(port), "--index", str(index),
-         "--corpus", str(corpus)],
+         "--corpus", str(corpus), *options],
         cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     server = Server(process, port)
     try:

@@ -190,12 +190,12 @@ def rebuild(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
     started = time.perf_counter()
     workers = workers or settings.current().workers
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
-    _require_corpus(corpus_dir)
+    require_corpus(corpus_dir)
     with writer_lock(index_dir):
         sidecars: list[Path] = []
         paths = list(ingest.corpus_files(corpus_dir, sidecars))
         repeated = ingest.learn_repeated_lines(paths)
-        warnings = _orphan_warnings(sidecars, corpus_dir)
+        warnings = orphan_warnings(sidecars, corpus_dir)
 
         def spool(spool_dir: Path) -> Iterator[Spooled]:
             return _spool_files(paths, corpus_dir, repeated, spool_dir, progress, workers)
@@ -249,9 +249,7 @@ def _build(index_dir: Path, spool: Callable[[Path], Iterator[Spooled]],
         chunk.words, chunk.surface, chunk.passages, chunk.manifest = (
             Counter(), Counter(), Counter(), {})
         chunks.append(chunk)
-    # The synonyms' words are compound parts too: "flexjob" finds "fleksjobordningen".
-    word_counts.update(dict.fromkeys(synonym_words(), MIN_PART_COUNT))
-    vocabulary = Vocabulary.learn(part_counts(word_counts))
+    vocabulary = learn_vocabulary(word_counts)
     del word_counts
     save_vocabulary(build, vocabulary)
     spelling.save(build)
@@ -269,18 +267,25 @@ def _build(index_dir: Path, spool: Callable[[Path], Iterator[Spooled]],
     return indexed, skipped, warnings
 
 
+def learn_vocabulary(word_counts: Counter[str]) -> Vocabulary:
+    """The compound vocabulary of a rebuild (either backend) from its raw word counts."""
+    # The synonyms' words are compound parts too: "flexjob" finds "fleksjobordningen".
+    word_counts.update(dict.fromkeys(synonym_words(), MIN_PART_COUNT))
+    return Vocabulary.learn(part_counts(word_counts))
+
+
 def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
            workers: int | None = None) -> UpdateReport:
     """Add new files, re-index changed ones and delete removed ones, in a new build."""
     started = time.perf_counter()
     workers = workers or settings.current().workers
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
-    _require_corpus(corpus_dir)
+    require_corpus(corpus_dir)
     with writer_lock(index_dir):
         # A build of another format is refused before anything of it is linked or read.
         current, current_info = readable_build(index_dir)
         manifest: dict[str, Any] = read_json(current / MANIFEST)
-        changes = _find_changes(corpus_dir, manifest)
+        changes = find_changes(corpus_dir, manifest)
         report = UpdateReport(deleted=sum(1 for rel in changes.removed if manifest[rel]["id"]),
                               warnings=changes.orphans)
         if not changes.any():
@@ -304,7 +309,7 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
                     del manifest[rel]
                 for rel, entry in changes.touched.items():
                     manifest[rel].update(entry)
-                for item in _ingest_all(changes.modified, corpus_dir, _load_repeated(current),
+                for item in ingest_all(changes.modified, corpus_dir, _load_repeated(current),
                                         progress, "update", workers):
                     old_id = manifest.get(item.rel, {}).get("id")
                     if old_id:
@@ -373,11 +378,11 @@ class Changes:
         return bool(self.modified or self.touched or self.removed)
 
 
-def _find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
+def find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
     """Compare mtime and size first; hash only files whose stat differs."""
     sidecars: list[Path] = []
     paths = list(ingest.corpus_files(corpus_dir, sidecars))
-    changes = Changes(orphans=_orphan_warnings(sidecars, corpus_dir))
+    changes = Changes(orphans=orphan_warnings(sidecars, corpus_dir))
     with_sidecar = set(sidecars)
     seen: set[str] = set()
     for path in paths:
@@ -399,7 +404,7 @@ def _find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
     return changes
 
 
-def _orphan_warnings(sidecars: list[Path], corpus_dir: Path) -> list[Skipped]:
+def orphan_warnings(sidecars: list[Path], corpus_dir: Path) -> list[Skipped]:
     return [Skipped(_relative(path, corpus_dir),
                     f"no document named {document_of_sidecar(path).name!r} beside it; not used")
             for path in ingest.orphan_sidecars(sidecars)]
@@ -424,7 +429,7 @@ def die_with_parent(_: object = None) -> None:
 multiprocessing.util.register_after_fork(die_with_parent, die_with_parent)
 
 
-def _ingest_all(paths: list[Path], corpus_dir: Path, repeated: RepeatedLines | None,
+def ingest_all(paths: list[Path], corpus_dir: Path, repeated: RepeatedLines | None,
                 progress: Progress | None,
                 stage: str, workers: int) -> Iterator[Ingested]:
     work = partial(_ingest_one, corpus_dir=corpus_dir, repeated=repeated)
@@ -579,7 +584,7 @@ def _current_or_none(index_dir: Path) -> Path | None:
         return None
 
 
-def _require_corpus(corpus_dir: Path) -> None:
+def require_corpus(corpus_dir: Path) -> None:
     if not corpus_dir.is_dir():
         raise SoevError(f"corpus folder not found: {corpus_dir}")
 

@@ -10,8 +10,9 @@ from typing import TextIO
 from tqdm import tqdm
 
 from soev_search import settings
+from soev_search.backend import Backend, backend_options
 from soev_search.document import Skipped
-from soev_search.index import BuildReport, UpdateReport, rebuild, update
+from soev_search.index import BuildReport, UpdateReport
 
 STAGE_NAMES = {"ingest": "Reading files", "index": "Indexing", "update": "Updating"}
 # Plain progress lines (not a terminal): at most one per this many seconds per stage.
@@ -19,17 +20,21 @@ PROGRESS_INTERVAL = 2.0
 
 
 def run_rebuild(args: argparse.Namespace) -> int:
-    config = settings.load(corpus=args.corpus, index=args.index, workers=args.workers)
+    config = settings.load(corpus=args.corpus, index=args.index, workers=args.workers,
+                           **backend_options(args))
     with Progress(sys.stderr) as progress:
-        report = rebuild(config.corpus, config.index, progress=progress, workers=config.workers)
+        report = Backend.from_settings(config).rebuild(config.corpus, config.index,
+                                                       progress=progress, workers=config.workers)
     print_build_report(report, sys.stdout)
     return 0
 
 
 def run_update(args: argparse.Namespace) -> int:
-    config = settings.load(corpus=args.corpus, index=args.index, workers=args.workers)
+    config = settings.load(corpus=args.corpus, index=args.index, workers=args.workers,
+                           **backend_options(args))
     with Progress(sys.stderr) as progress:
-        report = update(config.corpus, config.index, progress=progress, workers=config.workers)
+        report = Backend.from_settings(config).update(config.corpus, config.index,
+                                                      progress=progress, workers=config.workers)
     print_update_report(report, sys.stdout)
     return 0
 

@@ -54,6 +54,10 @@ OPERATORS = {"AND", "OR", "NOT"}
 NOTICE_MALFORMED = (
     "Søgningen kunne ikke forstås som skrevet; der er søgt på ordene i stedet."
 )
+# The query's words were all stop words: nothing left to search, so everything is listed.
+NOTICE_ONLY_COMMON_WORDS = (
+    "Søgningen bestod kun af meget almindelige ord; alle dokumenter vises."
+)
 NOTICE_TOO_LONG = "Søgningen var for lang; der er søgt på de første ord i stedet."
 
 

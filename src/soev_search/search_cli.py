@@ -15,12 +15,13 @@ import sys
 from pathlib import Path
 
 from soev_search import settings
+from soev_search.backend import Backend, backend_options
 from soev_search.document import Document, Skipped
 from soev_search.errors import SoevError
 from soev_search.filters import FACETS, FILTERS, RANGE_PARAMS, FilterValueError
 from soev_search.questionnaire import Comparison, column_label, compare, find_question
 from soev_search.results import SearchRequest, SearchResult
-from soev_search.search import SearchEngine
+from soev_search.search import SearchBackend
 from soev_search.similar import MAX_LIMIT as MAX_SIMILAR
 from soev_search.similar import SimilarDocument
 
@@ -40,7 +41,7 @@ def run_search(args: argparse.Namespace) -> int:
         request.ranges()  # refuses a range that ends before it starts
     except FilterValueError as exc:
         raise SoevError(str(exc)) from None
-    result = SearchEngine(settings.load(index=args.index).index).search(request)
+    result = _engine(args).search(request)
     if args.json:
         print(json.dumps(search_json(result), ensure_ascii=False, indent=2))
     else:
@@ -54,7 +55,7 @@ def run_similar(args: argparse.Namespace) -> int:
     if not 1 <= args.limit <= MAX_SIMILAR:
         raise SoevError(f"--limit must be between 1 and {MAX_SIMILAR}")
     paths = settings.load(corpus=args.corpus, index=args.index)
-    engine = SearchEngine(paths.index)
+    engine = _engine(args)
     path = Path(args.document)
     source: Document | None
     if path.is_file():
@@ -106,7 +107,7 @@ def _print_similar(source: Document, found: list[SimilarDocument]) -> None:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    stats = SearchEngine(settings.load(index=args.index).index).stats()
+    stats = _engine(args).stats()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return 0
@@ -121,7 +122,7 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    engine = SearchEngine(settings.load(index=args.index).index)
+    engine = _engine(args)
     comparison = compare(engine.documents(), args.municipality, args.question)
     if args.question is not None and find_question(comparison.questions, args.question) is None:
         count = len(comparison.questions)
@@ -166,6 +167,12 @@ def _print_answers(comparison: Comparison) -> None:
 def counted(number: int, noun: str) -> str:
     """"1 document", "2 documents": the CLI's English count of a regular noun."""
     return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def _engine(args: argparse.Namespace) -> SearchBackend:
+    """The engine of the backend the settings and options choose."""
+    config = settings.load(index=args.index, **backend_options(args))
+    return Backend.from_settings(config).engine(config.index)
 
 
 def search_json(result: SearchResult) -> dict:

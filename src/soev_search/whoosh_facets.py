@@ -21,8 +21,8 @@ from pathlib import Path
 from whoosh.reading import IndexReader
 
 from soev_search.analysis import normalize
-from soev_search.filters import filter_named
-from soev_search.results import FacetValue, SearchRequest
+from soev_search.filters import stored_value
+from soev_search.results import SearchRequest
 
 DATE_FIELD = "date"
 FACETS_FILE = "facets.bin"
@@ -109,14 +109,8 @@ class FacetColumns:
                    {name: list(reader.field_terms(name)) for name in keyword_fields})
 
     def resolve(self, field: str, value: str) -> str | None:
-        """The stored value a filter means, or None when no document has it. A municipality
-        may be named with its "Kommune" ("Roskilde Kommune")."""
-        values = self.canonical.get(field, {})
-        key = normalize(value.strip())
-        found = values.get(key)
-        if found is None and key.endswith(" kommune"):
-            found = values.get(key.removesuffix(" kommune").rstrip())
-        return found
+        """The stored value a filter means, or None when no document has it."""
+        return stored_value(self.canonical.get(field, {}), value)
 
     def value(self, field: str, docnum: int) -> str:
         return self.values[field][self.codes[field][docnum]]
@@ -191,16 +185,3 @@ def read_column(reader: IndexReader, name: str) -> list[str]:
         else:
             values.extend([""] * leaf.doc_count_all())
     return values
-
-
-def facet_values(name: str, counts: Counter[str], active: Iterable[str]) -> list[FacetValue]:
-    """A facet's values with counts (active values kept even at 0), most frequent first or,
-    as the filter declares (years), by value descending."""
-    values = {value: count for value, count in counts.items() if value}
-    for value in active:
-        values.setdefault(str(value), 0)
-    if filter_named(name).order == "descending":
-        ordered = sorted(values.items(), key=lambda item: item[0], reverse=True)
-    else:
-        ordered = sorted(values.items(), key=lambda item: (-item[1], item[0]))
-    return [FacetValue(value, count) for value, count in ordered]
