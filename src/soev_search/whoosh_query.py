@@ -23,6 +23,7 @@ from soev_search.query import (
     Range,
     Word,
 )
+from soev_search.synonym_runs import synonym_run, terms_of
 from soev_search.synonyms import Synonyms
 from soev_search.whoosh_andnot import AndNot
 
@@ -102,12 +103,12 @@ class QueryCompiler:
         compiled: list[wq.Query | None] = []
         at = 0
         while at < len(nodes):
-            size = self._synonym_run(nodes, at)
+            size = synonym_run(nodes, at, self.synonyms, self.analyzer)
             if size:
                 run = nodes[at:at + size]
                 together = [q for q in map(self.compile, run) if q is not None]
                 others = [q for q in (self._words(other, DEFAULT_FIELDS)
-                                      for other in self.synonyms.of(self._terms_of(run)))
+                                      for other in self.synonyms.of(terms_of(run, self.analyzer)))
                           if q is not None]
                 compiled.append(wq.Or([wq.And(together), *others]))
                 at += size
@@ -115,19 +116,6 @@ class QueryCompiler:
                 compiled.append(self.compile(nodes[at]))
                 at += 1
         return compiled
-
-    def _synonym_run(self, nodes: list[Node], at: int) -> int:
-        """The length of the longest run of two or more words from `at` that is an entry."""
-        for size in range(min(self.synonyms.longest, len(nodes) - at), 1, -1):
-            run = nodes[at:at + size]
-            if all(isinstance(node, Word) for node in run) and self.synonyms.of(
-                    self._terms_of(run)):
-                return size
-        return 0
-
-    def _terms_of(self, words: list[Node]) -> list[str]:
-        return [term for node in words if isinstance(node, Word)
-                for term in self.analyzer.terms(node.text, index=False)]
 
     def text(self, text: str, fields: tuple[str, ...]) -> wq.Query | None:
         """The text's words in order (a phrase) or, when they are a synonyms entry, any

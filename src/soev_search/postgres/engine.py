@@ -68,6 +68,7 @@ from soev_search.similar import (
     similar_document,
 )
 from soev_search.spelling import SpellingWords
+from soev_search.synonym_runs import synonym_run, terms_of
 from soev_search.synonyms import Synonyms, SynonymsFile
 
 # ts_rank_cd's weights for D, C (text), B (sections), A (title): a title match counts three
@@ -368,7 +369,7 @@ class _Compiler:
         compiled: list[_Part | None] = []
         at = 0
         while at < len(nodes):
-            size = self._synonym_run(nodes, at)
+            size = synonym_run(nodes, at, self.synonyms, self.analyzer)
             if not size:
                 compiled.append(self.compile(nodes[at]))
                 at += 1
@@ -376,23 +377,10 @@ class _Compiler:
             run = nodes[at:at + size]
             together = self._all([self.compile(node) for node in run], [])
             others = [_words(text_query(self.analyzer, other, DEFAULT_WEIGHTS))
-                      for other in self.synonyms.of(self._terms_of(run))]
+                      for other in self.synonyms.of(terms_of(run, self.analyzer))]
             compiled.append(self._or([together, *others]))
             at += size
         return compiled
-
-    def _synonym_run(self, nodes: list[Node], at: int) -> int:
-        """The length of the longest run of two or more words from `at` that is an entry."""
-        for size in range(min(self.synonyms.longest, len(nodes) - at), 1, -1):
-            run = nodes[at:at + size]
-            if all(isinstance(node, Word) for node in run) and self.synonyms.of(
-                    self._terms_of(run)):
-                return size
-        return 0
-
-    def _terms_of(self, words: list[Node]) -> list[str]:
-        return [term for node in words if isinstance(node, Word)
-                for term in self.analyzer.terms(node.text, index=False)]
 
     def _text(self, text: str, weights: str) -> _Part | None:
         """The text's words in order or, when they are a synonyms entry, any other entry."""
