@@ -35,10 +35,11 @@ from soev_search.relaxed import (
 from soev_search.results import FacetValue, Hit, SearchRequest, SearchResult, facet_values
 from soev_search.similar import DEFAULT_LIMIT, SimilarDocument, similar_document
 from soev_search.store import pointer_stamp, readable_build, size_on_disk
+from soev_search.suggest import Suggester
 from soev_search.whoosh_build import OpenBuild
 from soev_search.whoosh_query import QueryCompiler
 from soev_search.whoosh_similar import find_similar, query_for
-from soev_search.whoosh_suggest import Suggester
+from soev_search.whoosh_suggest import known_words
 
 
 class WhooshEngine:
@@ -261,8 +262,9 @@ class _Search:
         highlighter = highlighter_for(
             self.build.analyzer, self.tree, self.compiler.synonyms,
             lambda term: idf(self.searcher.doc_frequency("text", term), documents))
-        suggester = Suggester(self.build.analyzer, self.searcher.reader(), self.build.spelling,
-                              self.compiler.synonyms)
+        suggester = Suggester(self.build.analyzer, self.compiler.synonyms,
+                              known_words(self.build.analyzer, self.searcher.reader()),
+                              self.build.spelling)
         return SearchResult(
             query=self.request.query,
             total=len(self.matching),

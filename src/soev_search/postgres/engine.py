@@ -56,7 +56,6 @@ from soev_search.query import (
     Word,
     has_scoring,
     parse,
-    positive_leaves,
 )
 from soev_search.relaxed import NOTICE_RELAXED, minimum_should_match, relaxation
 from soev_search.results import FacetValue, Hit, SearchRequest, SearchResult, facet_values
@@ -68,6 +67,7 @@ from soev_search.similar import (
     similar_document,
 )
 from soev_search.spelling import SpellingWords
+from soev_search.suggest import KnownWords, Suggester
 from soev_search.synonym_runs import synonym_run, terms_of
 from soev_search.synonyms import Synonyms, SynonymsFile
 
@@ -617,7 +617,9 @@ class _Search:
             facets={name: facet_values(name, self.counts[name], self._active(name))
                     for name in FACETS},
             without_value={name: self.counts[name].get("", 0) for name in FACETS},
-            suggestion=_Suggester(self.state, self.conn, self.synonyms).suggest(
+            suggestion=Suggester(self.state.analyzer, self.synonyms,
+                                 _known_words(self.state, self.conn),
+                                 lambda: self.state.spelling(self.conn)).suggest(
                 self.request.query, self.tree),
             notice=self.notice,
         )
@@ -636,58 +638,23 @@ class _Search:
                    snippet_section=snippet.section, url=doc.url)
 
 
-class _Suggester:
-    """"Did you mean": unknown words replaced by the most frequent close known word. A
-    synonyms entry is known: it finds the documents of its synonyms."""
-
-    def __init__(self, state: _BuildState, conn: psycopg.Connection,
-                 synonyms: Synonyms) -> None:
-        self.state = state
-        self.conn = conn
-        self.synonyms = synonyms
-
-    def suggest(self, raw: str, tree: Node | None) -> str | None:
-        suggestion = raw
-        changed = False
-        for node in positive_leaves(tree):
-            if not isinstance(node, Word) or self._is_synonym(node.text) \
-                    or self._known([node.text]):
-                continue
-            correction = self._closest(node.text)
-            if correction:
-                suggestion = suggestion.replace(node.text, correction, 1)
-                changed = True
-        return suggestion if changed else None
-
-    def _is_synonym(self, word: str) -> bool:
-        return bool(self.synonyms.of(self.state.analyzer.terms(word, index=False)))
-
-    def _known(self, words: list[str]) -> list[str]:
-        """The words all of whose terms occur in some title or text."""
-        known = self.state.known
-        terms = {word: self.state.analyzer.terms(word, index=False) for word in words}
+def _known_words(state: _BuildState, conn: psycopg.Connection) -> KnownWords:
+    """The words all of whose terms occur in some title or text: the terms not yet in the
+    build's cache looked up in one query."""
+    def known_words(words: list[str]) -> list[str]:
+        known = state.known
+        terms = {word: state.analyzer.terms(word, index=False) for word in words}
         unseen = sorted({t for ts in terms.values() for t in ts if known.get(t) is None})
         if unseen:
             queries = {f"{quote(t)}:{DEFAULT_WEIGHTS}": t for t in unseen}
-            found = {queries[q] for (q,) in self.conn.execute(sql.SQL(
+            found = {queries[q] for (q,) in conn.execute(sql.SQL(
                 "SELECT q FROM unnest({}::text[]) AS q "
                 "WHERE EXISTS (SELECT 1 FROM {} WHERE tsv @@ q::tsquery)").format(
-                sql.Literal(sorted(queries)), self.state.docs))}
+                sql.Literal(sorted(queries)), state.docs))}
             for term in unseen:
                 known.put(term, term in found)
         return [word for word, ts in terms.items() if all(known.get(t) for t in ts)]
-
-    def _closest(self, word: str) -> str | None:
-        lowered = word.lower()
-        if len(lowered) < 4 or not lowered.isalpha():
-            return None
-        spelling = self.state.spelling(self.conn)
-        for distance in (1, 2):
-            close = [c for c in spelling.within(lowered, distance, prefix=1) if c != lowered]
-            candidates = self._known(close) if close else []
-            if candidates:
-                return max(candidates, key=lambda c: (spelling.frequency(c), c))
-        return None
+    return known_words
 
 
 def _similar(state: _BuildState, conn: psycopg.Connection, doc: Document,
