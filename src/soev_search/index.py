@@ -102,6 +102,13 @@ class UpdateReport:
     seconds: float = 0.0
     warnings: list[Skipped] = field(default_factory=list)
 
+    @classmethod
+    def before_applying(cls, changes: Changes, manifest: dict[str, Any]) -> UpdateReport:
+        """An update's report before its changes are applied (either backend): the removed
+        files that were documents are deleted, the sidecars without a document warned of."""
+        return cls(deleted=sum(1 for rel in changes.removed if manifest[rel]["id"]),
+                   warnings=changes.orphans)
+
 
 @dataclass(frozen=True)
 class Ingested:
@@ -286,8 +293,7 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
         current, current_info = readable_build(index_dir)
         manifest: dict[str, Any] = read_json(current / MANIFEST)
         changes = find_changes(corpus_dir, manifest)
-        report = UpdateReport(deleted=sum(1 for rel in changes.removed if manifest[rel]["id"]),
-                              warnings=changes.orphans)
+        report = UpdateReport.before_applying(changes, manifest)
         if not changes.any():
             report.seconds = time.perf_counter() - started
             return report

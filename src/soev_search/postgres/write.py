@@ -183,8 +183,7 @@ def update(corpus_dir: Path, router: Router, progress: Progress | None = None,
         manifest = dict(conn.execute(
             sql.SQL("SELECT rel, entry FROM {}").format(layout.table(build, "manifest"))))
         changes = find_changes(corpus_dir, manifest)
-        report = UpdateReport(deleted=sum(1 for rel in changes.removed if manifest[rel]["id"]),
-                              warnings=changes.orphans)
+        report = UpdateReport.before_applying(changes, manifest)
         if not changes.any():
             report.seconds = time.perf_counter() - started
             return report
