@@ -15,7 +15,7 @@ import pytest
 from conftest import backend_for, replayed
 from soev_search.document import FIGURE_KEYS, Document
 from soev_search.errors import IndexUnavailable
-from soev_search.query import NOTICE_MALFORMED
+from soev_search.query import NOTICE_MALFORMED, NOTICE_ONLY_COMMON_WORDS
 from soev_search.results import FACETS, SearchRequest
 from soev_search.search import SearchEngine
 
@@ -195,6 +195,13 @@ def test_malformed_query_searches_its_words(engine):
     assert result.notice == NOTICE_MALFORMED
     assert {h.id for h in result.hits} == {"aalborg", "silkeborg"}
     assert ids(engine, "foo:kantine") == set()  # "foo" is a word too, in no document
+
+
+def test_a_query_of_common_words_only_lists_everything_with_a_notice(engine):
+    result = engine.search(SearchRequest(query="med og", per_page=100))
+    assert result.notice == NOTICE_ONLY_COMMON_WORDS
+    assert result.total == len(DOCUMENTS)
+    assert engine.search(SearchRequest(query='"med og')).notice == NOTICE_MALFORMED
 
 
 def test_empty_query_browses_everything_newest_first(engine):

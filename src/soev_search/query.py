@@ -114,6 +114,13 @@ class ParsedQuery:
     tree: Node | None  # None: no query, browse everything
     notice: str | None = None
 
+    def notice_once_compiled(self, compiled: object | None) -> str | None:
+        """The notice to show once the tree is compiled (`compiled` is the backend's query):
+        the parse's own, else that only common words were typed when nothing was left."""
+        if self.notice is None and self.tree is not None and compiled is None:
+            return NOTICE_ONLY_COMMON_WORDS
+        return self.notice
+
 
 class QuerySyntaxError(ValueError):
     pass

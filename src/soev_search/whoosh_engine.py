@@ -25,7 +25,7 @@ from soev_search.analysis import normalize
 from soev_search.document import Document
 from soev_search.filters import COLUMN_FILTERS, FACETS, KEYWORD_FILTERS
 from soev_search.highlight import Highlighter, highlighter_for, idf
-from soev_search.query import NOTICE_ONLY_COMMON_WORDS, has_scoring, parse
+from soev_search.query import has_scoring, parse
 from soev_search.relaxed import (
     NOTICE_RELAXED,
     matched_clauses,
@@ -153,12 +153,10 @@ class _Search:
         self.request = request
         parsed = parse(request.query)
         self.tree = parsed.tree
-        self.notice = parsed.notice
         self.compiler = QueryCompiler(build.analyzer, build.facets.resolve, KEYWORD_FILTERS,
                                       build.synonyms.current(), like=self._like)
         self.query = self.compiler.compile(self.tree)
-        if self.tree is not None and self.query is None and self.notice is None:
-            self.notice = NOTICE_ONLY_COMMON_WORDS
+        self.notice = parsed.notice_once_compiled(self.query)
         self.query = self._with_keyword_filters(self.query)
         self.matched = None if self.query is None else build.matches(searcher, self.query)
         docnums = build.facets.alive if self.matched is None else self.matched

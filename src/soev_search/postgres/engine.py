@@ -44,7 +44,6 @@ from soev_search.postgres.terms import (
     text_query,
 )
 from soev_search.query import (
-    NOTICE_ONLY_COMMON_WORDS,
     And,
     Field,
     Node,
@@ -446,12 +445,10 @@ class _Search:
         self.request = request
         parsed = parse(request.query)
         self.tree = parsed.tree
-        self.notice = parsed.notice
         self.synonyms = state.synonyms.current()
         self.compiler = _Compiler(state, self.synonyms)
         self.part = self.compiler.compile(self.tree)
-        if self.tree is not None and self.part is None and self.notice is None:
-            self.notice = NOTICE_ONLY_COMMON_WORDS
+        self.notice = parsed.notice_once_compiled(self.part)
         self.where = self._where(self.part)
         self.filters = self._filters()
         self.counts, self.total, unfiltered = self._count(self.where)
