@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, make_dataclass
 from typing import Any, Literal
 
+from soev_search.document import Document
 from soev_search.filters import FACETS, FILTERS, ValueRange, filter_named
+from soev_search.highlight import Highlighter
 
 __all__ = ["FACETS", "FacetValue", "Hit", "SearchRequest", "SearchResult", "SortOrder"]
 
@@ -73,6 +75,17 @@ class Hit:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "snippet_label", label_with_separator(self.snippet_section))
+
+
+def hit_for(doc: Document, score: float, highlighter: Highlighter,
+            repetition: Callable[[str], float]) -> Hit:
+    """A matching document as one hit (either backend): its fields, score and snippet."""
+    snippet = highlighter.snippet(doc.text, title=doc.title, sections=doc.sections,
+                                  repetition=repetition)
+    return Hit(id=doc.id, title=doc.title, municipality=doc.municipality, year=doc.year,
+               date=doc.date, doctype=doc.doctype, language=doc.language,
+               score=round(score, 4), snippet=snippet.html,
+               snippet_section=snippet.section, url=doc.url)
 
 
 # A label already ending like this reads as one; a ":" after it would be doubled punctuation.

@@ -32,7 +32,7 @@ from soev_search.relaxed import (
     minimum_should_match,
     relaxation,
 )
-from soev_search.results import FacetValue, Hit, SearchRequest, SearchResult, facet_values
+from soev_search.results import FacetValue, Hit, SearchRequest, SearchResult, facet_values, hit_for
 from soev_search.similar import DEFAULT_LIMIT, SimilarDocument, similar_document
 from soev_search.store import pointer_stamp, readable_build, size_on_disk
 from soev_search.suggest import Suggester
@@ -284,21 +284,7 @@ class _Search:
 
     def _hit(self, docnum: int, score: float, highlighter: Highlighter) -> Hit:
         doc = self.build.load(self.searcher, docnum)
-        snippet = highlighter.snippet(doc.text, title=doc.title, sections=doc.sections,
-                                      repetition=self.build.repetition)
-        return Hit(
-            id=doc.id,
-            title=doc.title,
-            municipality=doc.municipality,
-            year=doc.year,
-            date=doc.date,
-            doctype=doc.doctype,
-            language=doc.language,
-            score=round(score, 4),
-            snippet=snippet.html,
-            snippet_section=snippet.section,
-            url=doc.url,
-        )
+        return hit_for(doc, score, highlighter, self.build.repetition)
 
 
 def _page_size(request: SearchRequest) -> int:

@@ -32,7 +32,7 @@ from soev_search.filters import (
     ValueRange,
     stored_value,
 )
-from soev_search.highlight import Highlighter, highlighter_for, idf
+from soev_search.highlight import highlighter_for, idf
 from soev_search.passages import RepeatedPassages
 from soev_search.postgres import layout
 from soev_search.postgres.database import REBUILD_HINT, Router
@@ -57,7 +57,7 @@ from soev_search.query import (
     parse,
 )
 from soev_search.relaxed import NOTICE_RELAXED, minimum_should_match, relaxation
-from soev_search.results import FacetValue, Hit, SearchRequest, SearchResult, facet_values
+from soev_search.results import FacetValue, SearchRequest, SearchResult, facet_values, hit_for
 from soev_search.similar import (
     DEFAULT_LIMIT,
     MAX_ANALYSED_CHARS,
@@ -601,7 +601,7 @@ class _Search:
         marker = highlighter_for(self.state.analyzer, self.tree, self.synonyms,
                                  lambda term: weights.get(term, 1.0))
         repetition = self.state.repetition(self.conn)
-        hits = [self._hit(Document.from_dict(doc), score, marker, repetition)
+        hits = [hit_for(Document.from_dict(doc), score, marker, repetition)
                 for doc, score in page_documents]
         return SearchResult(
             query=self.request.query,
@@ -624,15 +624,6 @@ class _Search:
     def _active(self, name: str) -> list[str]:
         return [self.state.resolve(name, str(v)) or str(v) for v in getattr(self.request, name)]
 
-    @staticmethod
-    def _hit(doc: Document, score: float, marker: Highlighter,
-             repetition: Callable[[str], float]) -> Hit:
-        snippet = marker.snippet(doc.text, title=doc.title, sections=doc.sections,
-                                 repetition=repetition)
-        return Hit(id=doc.id, title=doc.title, municipality=doc.municipality, year=doc.year,
-                   date=doc.date, doctype=doc.doctype, language=doc.language,
-                   score=round(score, 4), snippet=snippet.html,
-                   snippet_section=snippet.section, url=doc.url)
 
 
 def _known_words(state: _BuildState, conn: psycopg.Connection) -> KnownWords:
