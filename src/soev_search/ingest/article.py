@@ -33,6 +33,7 @@ _SIDE_CLASS = re.compile(
     r"(?:^|[-_\s])(?:aside|sidebar|side-bar|sidecol|side-col|sidecolumn|side-column|sidebox|"
     r"side-box|sidespalte|hoejrespalte|højrespalte|widget-area|complementary|contact|kontakt)",
     re.IGNORECASE)
+_CONTENT_TAGS = ("html", "body", "article", "main")
 # A data table's cell holds a value or a phrase; more prose than this means page layout.
 MAX_CELL_CHARS = 300
 # [text](url) and [text](<url>), as trafilatura writes links; URLs may hold one level of (...).
@@ -80,20 +81,26 @@ def _drop_small_furniture(tree: HtmlElement) -> None:
 
 
 def _drop_side_columns(tree: HtmlElement) -> None:
-    page_chars = _chars(tree)
+    page_chars, page_prose = _chars(tree), _prose_chars(tree)
     columns = [element for element in tree.iter()
-               if isinstance(element.tag, str) and element.tag not in ("html", "body")
+               if isinstance(element.tag, str) and element.tag not in _CONTENT_TAGS
+               and element.get("role") != "main"
                and (element.get("role") == "complementary" or _SIDE_CLASS.search(
                    f"{element.get('class', '')} {element.get('id', '')}"))]
     for column in columns:
-        if column.getparent() is None or _holds_the_article(column, page_chars):
+        if column.getparent() is None or _holds_the_article(column, page_chars, page_prose):
             continue
         column.drop_tree()
 
 
-def _holds_the_article(element: HtmlElement, page_chars: int) -> bool:
+def _holds_the_article(element: HtmlElement, page_chars: int, page_prose: int) -> bool:
+    """A wrapper named after its side column ("sidebar-and-content", "has-sidebar")."""
     return bool(element.xpath(".//h1|.//article|.//main|.//*[@role='main']")) \
-        or _chars(element) > page_chars / 2
+        or _chars(element) > page_chars / 2 or _prose_chars(element) > page_prose / 2
+
+
+def _prose_chars(element: HtmlElement) -> int:
+    return sum(_chars(paragraph) for paragraph in element.iter("p"))
 
 
 def _unwrap_layout_tables(tree: HtmlElement) -> None:
