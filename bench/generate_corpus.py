@@ -28,7 +28,11 @@ from random import Random
 from soev_search.municipalities import municipality_names
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "danish-text" / "europarl-da.txt.gz"
+# ../shared beside the main checkout; /work/shared from a worktree elsewhere.
+DEFAULT_SOURCE = next((folder / "danish-text" / "europarl-da.txt.gz"
+                       for folder in (REPO_ROOT.parent / "shared", Path("/work/shared"))
+                       if folder.is_dir()), REPO_ROOT.parent / "shared" / "danish-text"
+                      / "europarl-da.txt.gz")
 FILES_PER_FOLDER = 1000
 MIN_BYTES, MAX_BYTES = 1024, 50 * 1024
 # Lognormal body size: median 4 KB, long tail up to the 50 KB cap (most real notes are short).

@@ -1,6 +1,11 @@
 """Load test: concurrent HTTP clients while a full rebuild and then an update swap the index.
 
-Usage: python bench/loadtest.py [--n 2000] [--clients 8] [--duration 120]
+Usage: python bench/loadtest.py [--n 2000] [--clients 8] [--duration 120] [--backend postgres]
+
+With --backend postgres a temporary PostgreSQL primary and two streaming replicas run on
+loopback (tests/pg_cluster.py; Debian's postgresql must be installed, and the script run as
+root or a user who may start it); rebuild and update write the primary and two `serve`
+processes each read their own replica, the clients taking turns between them.
 
 1. A corpus of the first --n generated documents is indexed and `soev-index serve` started on
    a free loopback port.
@@ -20,6 +25,7 @@ failure. Prints p50/p95/p99 latency and throughput.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import random
@@ -35,6 +41,9 @@ import generate_corpus
 from measure import SOEV_INDEX, get_json, percentile, run_measured, search_path, serve
 from queries import load_queries
 from run import CORPORA_DIR, RESULTS_DIR, ensure_corpus
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from pg_cluster import PgCluster  # noqa: E402 - the tests' throw-away cluster
 
 REQUEST_TIMEOUT = 60
 
@@ -93,11 +102,13 @@ def total_now(port: int, path: str) -> int:
     return body["total"]
 
 
-def wait_for_total(port: int, path: str, expected: int, timeout: float = 60) -> float | None:
-    """Seconds until the server answers with the new corpus size, or None if it never does."""
+def wait_for_total(ports: list[int], path: str, expected: int,
+                   timeout: float = 60) -> float | None:
+    """Seconds until every server answers with the new corpus size, or None if one never
+    does."""
     start = time.monotonic()
     while time.monotonic() - start < timeout:
-        if total_now(port, path) == expected:
+        if all(total_now(port, path) == expected for port in ports):
             return time.monotonic() - start
         time.sleep(0.1)
     return None
@@ -129,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=100_000, help="per client")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--source", type=Path, default=generate_corpus.DEFAULT_SOURCE)
+    parser.add_argument("--backend", choices=("whoosh", "postgres"), default="whoosh",
+                        help="postgres: a primary and two replicas, a server on each replica")
     args = parser.parse_args(argv)
     if args.remove > args.n or args.remove == args.add_later:
         parser.error("--remove must be at most --n and differ from --add-later")
@@ -139,22 +152,33 @@ def main(argv: list[str] | None = None) -> int:
     corpus, index = work / "corpus", work / "index"
     copy_documents(generated, corpus, range(args.n))
     sizes = [args.n, args.n + args.add, args.n + args.add - args.remove + args.add_later]
-    run_step("initial rebuild", [*SOEV_INDEX, "rebuild", "--corpus", str(corpus),
-                                 "--index", str(index)])
     match_all = search_path("")
     paths = [search_path(q.text, q.filters, q.page) for q in load_queries()]
     logs = [ClientLog() for _ in range(args.clients)]
     stop = threading.Event()
     report: dict = {"args": vars(args) | {"source": str(args.source)}, "sizes": sizes}
 
-    with serve(index, corpus) as server:
-        first = total_now(server.port, match_all)
-        if first != sizes[0]:
-            print(f"match-all total is {first}, expected {sizes[0]}: is every generated "
+    with contextlib.ExitStack() as stack:
+        # Where rebuild and update write, and what each server reads.
+        write_options: list[str] = []
+        server_options: list[list[str]] = [[]]
+        if args.backend == "postgres":
+            cluster = stack.enter_context(PgCluster(replicas=2))
+            write_options = ["--backend", "postgres", "--database-url", cluster.primary.url]
+            server_options = [[*write_options, "--database-read-url", url]
+                              for url in cluster.replica_urls]
+        run_step("initial rebuild", [*SOEV_INDEX, "rebuild", "--corpus", str(corpus),
+                                     "--index", str(index), *write_options])
+        servers = [stack.enter_context(serve(index, corpus, options=options))
+                   for options in server_options]
+        ports = [server.port for server in servers]
+        if wait_for_total(ports, match_all, sizes[0]) is None:
+            print(f"match-all total is not {sizes[0]} on every server: is every generated "
                   "document ingested, and does an empty query match all?", file=sys.stderr)
             return 1
         threads = [threading.Thread(target=client_loop, daemon=True, args=(
-            server.port, paths, match_all, stop, args.max_requests, log, args.seed + number))
+            ports[number % len(ports)], paths, match_all, stop, args.max_requests, log,
+            args.seed + number))
             for number, log in enumerate(logs)]
         started = time.monotonic()
         deadline = started + args.duration
@@ -163,22 +187,24 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(min(3, args.duration / 10))
         copy_documents(generated, corpus, range(args.n, args.n + args.add))
         report["rebuild_s"] = run_step("rebuild under load", [
-            *SOEV_INDEX, "rebuild", "--corpus", str(corpus), "--index", str(index)])
-        report["rebuild_visible_after_s"] = wait_for_total(server.port, match_all, sizes[1])
+            *SOEV_INDEX, "rebuild", "--corpus", str(corpus), "--index", str(index),
+            *write_options])
+        report["rebuild_visible_after_s"] = wait_for_total(ports, match_all, sizes[1])
         removed = sorted(corpus.rglob("*.*"))[: args.remove]
         for path in removed:
             path.unlink()
         copy_documents(generated, corpus, range(args.n + args.add,
                                                 args.n + args.add + args.add_later))
         report["update_s"] = run_step("update under load", [
-            *SOEV_INDEX, "update", "--corpus", str(corpus), "--index", str(index)])
-        report["update_visible_after_s"] = wait_for_total(server.port, match_all, sizes[2])
+            *SOEV_INDEX, "update", "--corpus", str(corpus), "--index", str(index),
+            *write_options])
+        report["update_visible_after_s"] = wait_for_total(ports, match_all, sizes[2])
         time.sleep(min(3, max(0.0, deadline - time.monotonic())))
         stop.set()
         for thread in threads:
             thread.join(timeout=REQUEST_TIMEOUT + 5)
         elapsed = time.monotonic() - started
-        report["server_peak_mb"] = server.peak_rss_mb()
+        report["server_peak_mb"] = max(server.peak_rss_mb() for server in servers)
 
     return print_report(report, logs, sizes, elapsed)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -19,6 +20,8 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOEV_INDEX = (sys.executable, "-m", "soev_search.cli")
+# The installed console script, as a user runs it (fresh-process timings).
+SOEV_INDEX_SCRIPT = str(Path(sys.executable).with_name("soev-index"))
 
 # Runs a command and reports, as its last stderr line, the wall time and the command's peak
 # RSS (RUSAGE_CHILDREN of this wrapper covers exactly that command and its children).
@@ -41,9 +44,12 @@ class Measured:
     stderr: str
 
 
-def run_measured(command: Sequence[str], timeout: float = 3600) -> Measured:
+def run_measured(command: Sequence[str], timeout: float = 3600,
+                 env: dict[str, str] | None = None) -> Measured:
+    """Runs `command` (with `env` added to this environment) and measures it."""
     proc = subprocess.run([sys.executable, "-c", _WRAPPER, *command], capture_output=True,
-                          text=True, timeout=timeout, cwd=REPO_ROOT)
+                          text=True, timeout=timeout, cwd=REPO_ROOT,
+                          env={**os.environ, **env} if env else None)
     stderr, _, last = proc.stderr.rstrip("\n").rpartition("\n")
     report = json.loads(last)
     return Measured(report["code"], report["seconds"], report["peak_kb"] / 1024, proc.stdout,
@@ -72,6 +78,16 @@ class Server:
     process: subprocess.Popen
     port: int
 
+    def memory_mb(self) -> dict[str, float]:
+        """The server's resident memory now, in MB: heap and stacks (RssAnon) and mapped
+        files (RssFile), and its peak (VmHWM)."""
+        found = {}
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmHWM", "VmRSS", "RssAnon", "RssFile"):
+                found[key] = int(value.split()[0]) / 1024
+        return found
+
     def peak_rss_mb(self) -> float:
         """The server's peak resident memory so far (VmHWM), in MB."""
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
@@ -81,12 +97,14 @@ class Server:
 
 
 @contextmanager
-def serve(index: Path, corpus: Path, startup_timeout: float = 120) -> Iterator[Server]:
-    """`soev-index serve` on a free loopback port, stopped (by its pid) on exit."""
+def serve(index: Path, corpus: Path, startup_timeout: float = 120,
+          options: Sequence[str] = ()) -> Iterator[Server]:
+    """`soev-index serve` (with more `options`) on a free loopback port, stopped (by its pid)
+    on exit."""
     port = free_port()
     process = subprocess.Popen(
         [*SOEV_INDEX, "serve", "--host", "127.0.0.1", "--port", str(port), "--index", str(index),
-         "--corpus", str(corpus)],
+         "--corpus", str(corpus), *options],
         cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     server = Server(process, port)
     try:

@@ -10,7 +10,10 @@ and answers a BenchQuery with (total, titles of the requested page of 10).
 
 Building runs in its own process so its peak memory can be measured:
     python bench/peers.py build --engine tantivy --docs docs.jsonl --index DIR
-prints one JSON line: {"engine": ..., "seconds": ..., "documents": ...}.
+prints one JSON line: {"engine": ..., "seconds": ..., "documents": ...}. A search from a fresh
+process (what the benchmark compares `soev-index search` with):
+    python bench/peers.py search --engine whoosh-plain --index DIR --query WORD
+prints {"total": ..., "titles": [...]}.
 """
 
 from __future__ import annotations
@@ -267,13 +270,21 @@ def make_peer(name: str, index_dir: Path) -> Peer:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Build one peer's index from clean documents.")
-    parser.add_argument("command", choices=("build",))
+    parser = argparse.ArgumentParser(description="Build or search one peer's index.")
+    parser.add_argument("command", choices=("build", "search"))
     parser.add_argument("--engine", choices=sorted(PEERS), required=True)
-    parser.add_argument("--docs", type=Path, required=True, help="JSON lines of documents")
+    parser.add_argument("--docs", type=Path, help="JSON lines of documents (build)")
     parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--query", default="", help="the query (search)")
     args = parser.parse_args(argv)
     peer = make_peer(args.engine, args.index)
+    if args.command == "search":
+        total, titles = peer.search(BenchQuery("cli", args.query))
+        peer.close()
+        print(json.dumps({"total": total, "titles": titles}, ensure_ascii=False))
+        return 0
+    if args.docs is None:
+        parser.error("build needs --docs")
     start = time.perf_counter()
     count = peer.build(read_docs(args.docs))
     seconds = time.perf_counter() - start

@@ -66,6 +66,16 @@ def test_result_opens_the_document_with_marked_words(page: Page, base_url: str) 
     assert page.console_errors == []
 
 
+def test_document_figures_stay_on_one_line(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/?q=sk%C3%A5nejobs&municipality=Silkeborg")
+    page.locator(".hit-title a").first.click()
+    cell = page.locator(".figures-table td", has_text="mindst 100")
+    lines = cell.evaluate("td => { const r = document.createRange(); r.selectNodeContents(td);"
+                          " return new Set([...r.getClientRects()].map(b => b.top)).size; }")
+    assert lines == 1, "a figure and its qualifier wrap in the sidebar"
+    assert page.console_errors == []
+
+
 def test_compare_page_and_phone_layout(browser: Browser, base_url: str) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     phone = context.new_page()
@@ -101,6 +111,20 @@ def test_embed_script_on_another_origin(page: Page, base_url: str) -> None:
         assert page.locator("#host-button").evaluate(
             "b => getComputedStyle(b).backgroundColor") == "rgb(0, 128, 0)"
         shoot(page, "07-embed-script")
+
+        # relaxed matches are counted and explained as on the search page
+        widget.get_by_label("Søg i dokumenter om socialøkonomi").fill("markedsvilkår xylofon")
+        widget.get_by_role("button", name="Søg", exact=True).click()
+        expect(status).to_have_text(re.compile(r"^\d+ dokumenter? \(0 med alle ordene\) for »"))
+        expect(widget.locator(".notice")).to_contain_text("Kun få dokumenter indeholder alle")
+        # "did you mean" searches for the suggestion
+        widget.get_by_label("Søg i dokumenter om socialøkonomi").fill("socialøkonmi")
+        widget.get_by_role("button", name="Søg", exact=True).click()
+        expect(widget.locator(".notice")).to_be_hidden()
+        widget.locator(".suggestion button").click()
+        expect(status).to_have_text(re.compile(r"dokumenter? for »socialøkonomi«$"))
+        expect(widget.get_by_label("Søg i dokumenter om socialøkonomi")).to_have_value(
+            "socialøkonomi")
 
         # a facet chip filters; the widget asks the API again, cross-origin
         widget.get_by_label("Søg i dokumenter om socialøkonomi").fill("")

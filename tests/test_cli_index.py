@@ -96,21 +96,6 @@ def index_dir(tmp_path_factory) -> Path:
     return index
 
 
-@pytest.fixture
-def big_corpus(tmp_path: Path) -> Path:
-    """A few hundred documents cut from the sample texts: slow enough to kill mid-build."""
-    source = Path(__file__).resolve().parent.parent / "corpus"
-    paragraphs = [p for f in sorted(source.iterdir()) for p in f.read_text().split("\n\n")
-                  if len(p) > 200]
-    corpus = tmp_path / "big"
-    corpus.mkdir()
-    for number in range(300):
-        chosen = [paragraphs[(number * 7 + k) % len(paragraphs)] for k in range(6)]
-        text = f"Notat nummer {number} om socialøkonomi\n\n" + "\n\n".join(chosen)
-        (corpus / f"notat-{number:04d}.txt").write_text(text)
-    return corpus
-
-
 def test_search_json_has_exactly_the_documented_shape(index_dir):
     result = cli("search", "socialøkonomi", "--index", str(index_dir), "--json", "--limit", "2")
     assert result.returncode == 0, result.stderr
@@ -156,6 +141,10 @@ def test_compare_lists_questions_and_answers_one(index_dir):
     assert [d["municipality"] for d in one["documents"]] == ["Roskilde"]
     unknown = cli("compare", "--question", "999", "--index", str(index_dir))
     assert unknown.returncode == 1 and "no question '999'" in unknown.stderr
+    nobody = cli("compare", "--question", "1", "--municipality", "Atlantis",
+                 "--index", str(index_dir))
+    assert nobody.returncode == 1
+    assert "no question '1': no status articles of these municipalities" in nobody.stderr
 
 
 def test_malformed_query_on_the_cli_explains_itself(index_dir):

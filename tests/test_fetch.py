@@ -19,6 +19,7 @@ from soev_search.fetch import (
     check_overrides,
     document_suffix,
     find_by_url,
+    is_url,
     slugify,
     url_file_name,
 )
@@ -107,6 +108,14 @@ def test_a_huge_answer_stops_at_the_limit(site: Site, corpus: Path, path: str) -
 def test_an_address_that_is_not_http_is_refused(corpus: Path) -> None:
     with pytest.raises(FetchError, match="not an http"):
         add_url("ftp://example.dk/x.pdf", corpus)
+
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://", "http:///x.pdf"])
+def test_a_malformed_web_address_is_refused_in_one_line(corpus: Path, url: str) -> None:
+    assert is_url(url)  # so add fetches it, and says what is wrong
+    with pytest.raises(FetchError, match="not an http"):
+        add_url(url, corpus)
 
 
 def test_the_same_url_twice_is_one_document_refreshed_when_changed(site: Site,

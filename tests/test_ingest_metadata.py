@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from soev_search.ingest.dates import body_date, labelled_date, title_date
-from soev_search.ingest.language import detect_language
+from soev_search.ingest.language import detect_language, plainly_danish
 from soev_search.ingest.metadata import doctype
 from soev_search.ingest.places import mentions, own_municipality
 
@@ -112,3 +112,34 @@ def test_language_danish_document_quoting_english_stays_danish():
 ])
 def test_language_tells_danish_neighbours_and_german_apart(text, expected):
     assert detect_language(text * 4) == expected
+
+
+_DANISH_SPEECH = ("Tak for det. Der er ingen korte bemærkninger, så vi siger tak til "
+                  "ordføreren fra Venstre. Jeg giver nu ordet til den næste ordfører, og vi går "
+                  "videre til næste punkt på dagsordenen om lidt. ")
+
+
+@pytest.mark.parametrize("text, danish", [
+    (_DANISH_SPEECH, True),
+    ("Kommunen arbejder med socialøkonomiske virksomheder, fordi de skaber job og fællesskab "
+     "for borgere, der står uden for arbejdsmarkedet, og det har været en god idé. ", True),
+    ("Kommunen har i løpet av året jobbet med sosiale entreprenører som skaper arbeidsplasser "
+     "for folk som står utenfor arbeidslivet, og gir dem råd og veiledning hver uke. ", False),
+    ("Kommunen har under året arbetat med sociala företag som skapar arbetstillfällen för "
+     "personer som står långt från arbetsmarknaden, och stödjer dem med rådgivning. ", False),
+    ("Social enterprises in Danish municipalities create jobs for people on the edge of the "
+     "labour market, and the municipality supports them with advice. ", False),
+    ("Die Gemeinde arbeitet seit Jahren mit Sozialunternehmen zusammen, die Arbeitsplätze für "
+     "Menschen am Rande des Arbeitsmarktes schaffen und beraten werden. ", False),
+    ("De gemeente werkt al jaren samen met sociale ondernemingen die banen scheppen voor mensen "
+     "aan de rand van de arbeidsmarkt en het advies op maat is niet duur. ", False),
+])
+def test_plainly_danish_only_for_danish_prose(text, danish):
+    assert plainly_danish(text * 2) is danish
+
+
+def test_plainly_danish_text_is_danish_and_others_still_go_to_langdetect():
+    assert detect_language(_DANISH_SPEECH * 2) == "da"
+    norwegian = ("Kommunen har i løpet av året jobbet med sosiale entreprenører som skaper "
+                 "arbeidsplasser for folk som står utenfor arbeidslivet. ") * 4
+    assert detect_language(norwegian) == "no"

@@ -19,9 +19,9 @@ LAYERS = (
     ("query", "relaxed", "results", "spelling", "highlight", "schema", "questionnaire",
      "similar", "fetch"),
     ("index", "whoosh_andnot", "whoosh_similar", "whoosh_query", "whoosh_facets",
-     "whoosh_suggest", "whoosh_build", "whoosh_engine", "watch"),
-    ("search",),
-    ("index_cli", "cli", "operator_cli", "web"),
+     "whoosh_suggest", "whoosh_build", "whoosh_engine", "watch", "postgres"),
+    ("search", "backend"),
+    ("index_cli", "search_cli", "cli", "operator_cli", "web"),
 )
 
 

@@ -98,6 +98,30 @@ def test_search_never_raises(engine, query: str, page: int, sort: str) -> None:
 
 
 @pytest.fixture(scope="module")
+def postgres_engine(request):
+    from conftest import backend_for
+
+    backend = backend_for("postgres", request)
+    backend.rebuild(REPO_ROOT / "corpus", Path("unused"))
+    return backend.engine(Path("unused"))
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=queries, page=st.integers(1, 1000), sort=st.sampled_from(("relevance", "date")),
+       mentions=st.lists(st.sampled_from(QUERY_PIECES), max_size=2))
+def test_postgres_search_never_raises(postgres_engine, query: str, page: int, sort: str,
+                                      mentions: list[str]) -> None:
+    result = postgres_engine.search(SearchRequest(query=query, page=page, sort=sort,
+                                                  mentions=tuple(mentions)))
+    assert isinstance(result, SearchResult)
+    assert result.total >= 0 and len(result.hits) <= result.per_page
+    for hit in result.hits:
+        assert "<script" not in hit.snippet.lower() and "<script" not in hit.title.lower()
+    assert isinstance(postgres_engine.complete(query), list)
+
+
+@pytest.fixture(scope="module")
 def client(index_dir: Path):
     from soev_search.web import create_app
 

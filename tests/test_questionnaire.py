@@ -55,6 +55,13 @@ def test_a_question_is_chosen_by_number_or_slug_and_municipalities_filter() -> N
     assert [d.id for d in only.documents] == ["s"] and only.chosen == ["Silkeborg"]
 
 
+def test_municipalities_are_chosen_in_any_case_with_or_without_kommune() -> None:
+    comparison = compare(DOCS, municipalities=["silkeborg", "AALBORG KOMMUNE", "Atlantis"])
+    assert compare(DOCS, municipalities=["Silkebørg"]).chosen == ["Silkeborg"]
+    assert [d.id for d in comparison.documents] == ["a", "s"]
+    assert comparison.chosen == ["Silkeborg", "Aalborg", "Atlantis"]
+
+
 def test_json_holds_answers_by_document_and_figures() -> None:
     data = compare(DOCS, question="2").to_dict(only_selected=True)
     [question] = data["questions"]

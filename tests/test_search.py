@@ -1,4 +1,5 @@
-"""The search library against a real Whoosh index on disk, built once per module.
+"""The search library against both backends, each built once per module: a real Whoosh index
+on disk, and a real PostgreSQL database written on the primary and read on a streaming replica.
 
 Most tests use hand-made Documents with known metadata (`index_documents`), so they do not
 depend on what the ingester extracts; the last ones search the bundled corpus via `rebuild`.
@@ -11,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import backend_for, replayed
 from soev_search.document import FIGURE_KEYS, Document
 from soev_search.errors import IndexUnavailable
-from soev_search.index import index_documents, rebuild
 from soev_search.query import NOTICE_MALFORMED
 from soev_search.results import FACETS, SearchRequest
 from soev_search.search import SearchEngine
@@ -50,11 +51,24 @@ DOCUMENTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory) -> SearchEngine:
+@pytest.fixture(scope="module", params=["whoosh", "postgres"])
+def kind(request) -> str:
+    """Which backend every test of this module runs against."""
+    return request.param
+
+
+def built(kind: str, request, tmp_path_factory, documents: list[Document]):
+    """A new index of `documents` in the backend, and a function making engines over it."""
+    backend = backend_for(kind, request)
     index_dir = tmp_path_factory.mktemp("search") / "index"
-    index_documents(DOCUMENTS, index_dir)
-    return SearchEngine(index_dir)
+    backend.index_documents(documents, index_dir)
+    replayed(backend, request)
+    return lambda: backend.engine(index_dir)
+
+
+@pytest.fixture(scope="module")
+def engine(kind, request, tmp_path_factory) -> SearchEngine:
+    return built(kind, request, tmp_path_factory, DOCUMENTS)()
 
 
 def ids(engine: SearchEngine, query: str, **filters) -> set[str]:
@@ -135,6 +149,12 @@ def test_minus_removes_exactly_the_documents_with_the_word(engine, first, second
     assert ids(engine, f"{first} -{second}") == ids(engine, first) - ids(engine, second)
 
 
+def test_a_multi_word_synonym_entry_matches_as_typed_or_as_its_synonym(engine):
+    # The shipped synonyms file: "SØV, socialøkonomisk virksomhed".
+    assert ids(engine, "socialøkonomiske virksomheder") >= {"english"}
+    assert ids(engine, "SØV") == {"english"}  # only the phrase "socialøkonomiske virksomheder"
+
+
 def test_field_queries(engine):
     assert ids(engine, "title:strategi") == {"silkeborg"}
     assert ids(engine, "municipality:silkeborg") == {"silkeborg", "silkeborg2"}
@@ -144,6 +164,14 @@ def test_field_queries(engine):
     assert ids(engine, "language:en") == {"english"}
     assert ids(engine, "mentions:aalborg") == {"aalborg", "roskilde"}
     assert ids(engine, "municipality:Atlantis") == set()
+
+
+def test_a_field_takes_a_quoted_value(engine):
+    result = engine.search(SearchRequest('title:"strategi for silkeborg"'))
+    assert {hit.id for hit in result.hits} == {"silkeborg"} and result.notice is None
+    assert ids(engine, 'title:"silkeborg strategi"') == set()  # a phrase: in order
+    assert ids(engine, 'kommune:"Roskilde Kommune" OR kommune:"aalborg"') == {
+        "roskilde", "aalborg", "script"}
 
 
 def test_prefix(engine):
@@ -222,6 +250,10 @@ def test_filters_are_or_within_a_facet_and_accept_any_spelling(engine):
         "aalborg", "roskilde", "script"}
     assert ids(engine, "", year=(2016,), language=("en",)) == {"english"}
     assert ids(engine, "", mentions=("Randers",)) == {"aalborg"}
+    # a municipality named with its "Kommune", as people write it
+    assert ids(engine, "", municipality=("Roskilde Kommune", "aalborg kommune")) == {
+        "aalborg", "roskilde", "script"}
+    assert ids(engine, "", mentions=("Randers Kommune",)) == {"aalborg"}
 
 
 def test_an_active_filter_value_without_matches_is_still_listed(engine):
@@ -285,18 +317,20 @@ def test_complete(engine):
     assert engine.complete("k") == []
 
 
-def test_missing_index_is_one_clear_error(tmp_path):
+def test_missing_index_is_one_clear_error(kind, request, tmp_path):
     with pytest.raises(IndexUnavailable, match="soev-index rebuild"):
-        SearchEngine(tmp_path / "nothing").search(SearchRequest("x"))
+        backend_for(kind, request).engine(tmp_path / "nothing").search(SearchRequest("x"))
 
 
 # --- the bundled sample corpus ---------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def corpus_engine(tmp_path_factory) -> SearchEngine:
+def corpus_engine(kind, request, tmp_path_factory) -> SearchEngine:
+    backend = backend_for(kind, request)
     index_dir = tmp_path_factory.mktemp("corpus") / "index"
-    rebuild(Path(__file__).resolve().parent.parent / "corpus", index_dir)
-    return SearchEngine(index_dir)
+    backend.rebuild(Path(__file__).resolve().parent.parent / "corpus", index_dir)
+    replayed(backend, request)
+    return backend.engine(index_dir)
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -350,10 +384,9 @@ MANY = [doc(f"m{n:03d}", f"Notat {n}", " ".join(["kantine"] * (1 + n % 7) + ["dr
 
 
 @pytest.fixture(scope="module")
-def many_index(tmp_path_factory) -> Path:
-    index_dir = tmp_path_factory.mktemp("many") / "index"
-    index_documents(MANY, index_dir)
-    return index_dir
+def many(kind, request, tmp_path_factory):
+    """Makes a fresh engine over an index of MANY on each call."""
+    return built(kind, request, tmp_path_factory, MANY)
 
 
 def paged_ids(engine: SearchEngine, per_page: int, **request) -> list[str]:
@@ -373,26 +406,73 @@ def paged_ids(engine: SearchEngine, per_page: int, **request) -> list[str]:
     dict(query='"kantine drift"', year=(2012, 2013)), dict(query="kantine -drift"),
     dict(query="kantine", sort="date", municipality=("Vejle",)),
 ])
-def test_every_page_agrees_with_the_full_ranking(many_index, request_):
-    full = [d.id for d in SearchEngine(many_index).documents(SearchRequest(**request_))]
+def test_every_page_agrees_with_the_full_ranking(many, request_):
+    full = [d.id for d in many().documents(SearchRequest(**request_))]
     assert full, request_
     # Page by page in one engine (cached rankings grow) and each page in a fresh engine.
-    assert paged_ids(SearchEngine(many_index), 30, **request_) == full
-    fresh = [hit.id for page in range(1, 6) for hit in SearchEngine(many_index).search(
+    assert paged_ids(many(), 30, **request_) == full
+    fresh = [hit.id for page in range(1, 6) for hit in many().search(
         SearchRequest(per_page=30, page=page, **request_)).hits]
     assert fresh == full
 
 
-def test_scores_fall_along_the_pages(many_index):
-    engine = SearchEngine(many_index)
+def test_scores_fall_along_the_pages(many):
+    engine = many()
     scores = [hit.score for page in (1, 2, 3) for hit in engine.search(
         SearchRequest("kantine", per_page=40, page=page)).hits]
     assert len(scores) == 120 and scores == sorted(scores, reverse=True)
 
 
-def test_a_filter_matching_none_of_the_query_gives_no_hits(many_index):
-    engine = SearchEngine(many_index)
+def test_a_filter_matching_none_of_the_query_gives_no_hits(many):
+    engine = many()
     # Aalborg's documents here never say "drift"; Whoosh reads an empty filter as none.
     result = engine.search(SearchRequest("drift", municipality=("Aalborg",)))
     assert result.total == 0 and result.hits == []
     assert {fv.value for fv in result.facets["municipality"]} == {"Aalborg", "Odense", "Vejle"}
+
+
+# --- both backends side by side ----------------------------------------------------------------
+
+ALIKE_QUERIES = ["kantine", "kantine aftale", "socialoekonomi", '"aftale med seks"', "social*",
+                 "kantine -aftale", "strand OR partnerskabsaftale", "title:strategi",
+                 "mentions:aalborg", "kantime", "", "med", "kantine (", "xylofon",
+                 "socialøkonomiske virksomheder", "SØV", "sociale virksomheder drift",
+                 "year:2017..2018", "kantine year:..2017", "year:2018.. drift"]
+
+
+def test_both_backends_give_the_same_answers_but_for_scores(request, tmp_path_factory):
+    fetched = doc("fetched", "Hentet notat", "Et notat om kantine og drift.", year=2019,
+                  date="2019-02", doctype="notat", url="https://example.dk/notat.pdf")
+    engines = [built(kind, request, tmp_path_factory, [*DOCUMENTS, fetched])()
+               for kind in ("whoosh", "postgres")]
+    for query in ALIKE_QUERIES:
+        for sort in ("relevance", "date"):
+            whoosh, postgres = (engine.search(SearchRequest(query, sort=sort, per_page=100))
+                                for engine in engines)
+            unscored = [[{**h.__dict__, "score": None} for h in r.hits]
+                        for r in (whoosh, postgres)]
+            if sort == "date" or not query:
+                assert unscored[0] == unscored[1], (query, sort)
+            else:  # the same hits; their order follows each backend's ranking
+                assert sorted(map(repr, unscored[0])) == sorted(map(repr, unscored[1])), query
+            assert (whoosh.total, whoosh.facets, whoosh.suggestion, whoosh.notice) == (
+                postgres.total, postgres.facets, postgres.suggestion, postgres.notice), query
+    assert {h.url for h in engines[1].search(SearchRequest("hentet")).hits} == {
+        "https://example.dk/notat.pdf"}
+    ranged = [engine.search(SearchRequest("kantine", year_from=2017, year_to=2018))
+              for engine in engines]
+    assert ranged[0].total == ranged[1].total > 0
+    assert ranged[0].facets == ranged[1].facets
+    assert ranged[0].without_value == ranged[1].without_value
+
+
+def test_similar_documents(engine):
+    found = engine.similar("silkeborg2")
+    assert found and "silkeborg2" not in {s.id for s in found}
+    assert all(s.shared and s.reason.startswith("Fælles nøgleord") for s in found)
+    assert "silkeborg" in {s.id for s in found}  # "kantine", "indkøb", "ordning"
+    assert found[0].municipality != "Silkeborg"  # other municipalities first
+    assert engine.similar("missing") is None
+    outside = doc("outside", "Kantinen", "Driften af kantinen og indkøbsordningen.",
+                  municipality="Silkeborg", year=2020, date="2020", doctype="notat")
+    assert {s.id for s in engine.similar_to(outside)} >= {"silkeborg2"}

@@ -160,6 +160,11 @@ def test_compare_api_is_the_library_comparison(app: Flask, client: FlaskClient) 
     assert set(question["answers"]) <= {d["id"] for d in one["documents"]}
     unknown = client.get("/api/compare", query_string={"question": "999"})
     assert unknown.status_code == 400 and "999" in unknown.get_json()["error"]
+    nobody = client.get("/api/compare", query_string={"question": "1",
+                                                      "municipality": "Atlantis"})
+    assert nobody.status_code == 400
+    assert nobody.get_json()["error"] == ("Ukendt spørgsmål '1': de valgte kommuner har ingen "
+                                          "statusartikler.")
 
 
 # --- the OpenAPI description is true to the routes ----------------------------------------

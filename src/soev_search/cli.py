@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
         sub.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
         _add_workers(sub)
+        _add_backend(sub)
         sub.set_defaults(handler=handler)
 
     search = commands.add_parser("search", help="search the index")
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=10)
     search.add_argument("--json", action="store_true")
     search.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    _add_backend(search)
     search.set_defaults(handler=_run_search)
 
     similar = commands.add_parser(
@@ -70,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="what the index holds")
     stats.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
     stats.add_argument("--json", action="store_true")
+    _add_backend(stats)
     stats.set_defaults(handler=_run_stats)
 
     compare = commands.add_parser("compare", help="the status articles' questionnaire, "
@@ -79,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="only these municipalities (repeat for several)")
     compare.add_argument("--json", action="store_true")
     compare.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    _add_backend(compare)
     compare.set_defaults(handler=_run_compare)
 
     serve = commands.add_parser("serve", help="serve the web UI and API")
@@ -89,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int,
                        help="server threads (default: $SOEV_THREADS or 4 per CPU)")
     _add_workers(serve)
+    _add_backend(serve)
     operator_cli.add_watch_option(serve)
     serve.set_defaults(handler=_run_serve)
     operator_cli.add_commands(commands)
@@ -99,6 +104,15 @@ def _add_workers(command: argparse.ArgumentParser) -> None:
     command.add_argument("--workers", type=int,
                          help="processes for reading files and indexing "
                               "(default: $SOEV_WORKERS or the CPU count)")
+
+
+def _add_backend(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--backend", choices=settings.BACKENDS,
+                         help="where the index lives (default: $SOEV_BACKEND or whoosh)")
+    command.add_argument("--database-url", help="PostgreSQL primary, written by rebuild and "
+                         "update (default: $SOEV_DATABASE_URL)")
+    command.add_argument("--database-read-url", help="PostgreSQL replicas that searches read, "
+                         "comma-separated (default: $SOEV_DATABASE_READ_URL, else the primary)")
 
 
 def _filter_value(declared: Filter):
@@ -160,34 +174,35 @@ def _run_update(args: argparse.Namespace) -> int:
 
 
 def _run_search(args: argparse.Namespace) -> int:
-    from soev_search import index_cli
+    from soev_search import search_cli
 
-    return index_cli.run_search(args)
+    return search_cli.run_search(args)
 
 
 def _run_similar(args: argparse.Namespace) -> int:
-    from soev_search import index_cli
+    from soev_search import search_cli
 
-    return index_cli.run_similar(args)
+    return search_cli.run_similar(args)
 
 
 def _run_stats(args: argparse.Namespace) -> int:
-    from soev_search import index_cli
+    from soev_search import search_cli
 
-    return index_cli.run_stats(args)
+    return search_cli.run_stats(args)
 
 
 def _run_compare(args: argparse.Namespace) -> int:
-    from soev_search import index_cli
+    from soev_search import search_cli
 
-    return index_cli.run_compare(args)
+    return search_cli.run_compare(args)
 
 
 def _run_serve(args: argparse.Namespace) -> int:
+    from soev_search.backend import backend_options
     from soev_search.web.serve import serve  # Flask loads only for this command
 
     serve(settings.load(corpus=args.corpus, index=args.index, threads=args.threads,
-                        workers=args.workers), args.host, args.port,
+                        workers=args.workers, **backend_options(args)), args.host, args.port,
           watch=args.watch)
     return 0
 

@@ -92,7 +92,14 @@ def check_overrides(overrides: Mapping[str, str | None]) -> dict[str, str]:
 
 
 def is_url(target: str) -> bool:
-    return urlsplit(target).scheme.lower() in ("http", "https")
+    return target.partition(":")[0].lower() in ("http", "https") and ":" in target
+
+
+def _host(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:  # a malformed address such as "http://[::1"
+        return None
 
 
 def add_url(url: str, corpus: Path, overrides: Mapping[str, str] | None = None,
@@ -164,7 +171,7 @@ def _sidecar_fields(document: Path) -> dict:
 
 def fetch(url: str, limits: FetchLimits, client: httpx.Client | None = None) -> Fetched:
     """Download one page or PDF within the limits; FetchError says in one line what failed."""
-    if not is_url(url) or not urlsplit(url).hostname:
+    if not is_url(url) or not _host(url):
         raise FetchError("not an http(s) address")
     owned = client is None
     client = client or new_client(limits)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from soev_search import settings
+from soev_search.analysis import normalize
 from soev_search.document import DOCTYPES, SOURCES, Document
 
 YEAR_RANGE = (1900, 2100)
@@ -201,3 +202,14 @@ def filter_named(name: str) -> Filter:
 def query_field_names() -> dict[str, str]:
     """Each name a query may use for a filter (`kommune:Aalborg`) → the filter's name."""
     return {alias: f.name for f in FILTERS for alias in (f.name, *f.aliases)}
+
+
+def stored_value(stored: dict[str, str], typed: str) -> str | None:
+    """The stored value a filter value means, from `stored` (folded value → value as stored),
+    or None when no document has it. A municipality may be named with its "Kommune"
+    ("Roskilde Kommune")."""
+    key = normalize(typed.strip())
+    found = stored.get(key)
+    if found is None and key.endswith(" kommune"):
+        found = stored.get(key.removesuffix(" kommune").rstrip())
+    return found

@@ -1,8 +1,11 @@
 """Building and updating the index: corpus → Documents → a new build, swapped in atomically.
 
-`rebuild` ingests every file (in a pool of `workers` processes when the corpus is big enough
-to gain), learns the compound vocabulary from the texts, indexes into a fresh build folder and
-points CURRENT at it. `update` re-ingests only what changed (size/mtime, then content hash, against
+`rebuild` makes two passes. First a pool of `workers` processes (when the corpus is big
+enough to gain) ingests the files in chunks; each worker writes its documents' index fields to
+a spool file and returns only manifest entries, skipped files and word counts, so the main
+process never handles a document. Then the compound vocabulary is learned from the counts
+and Whoosh's writer processes index the spool files into a fresh build folder, and CURRENT is
+pointed at it. `update` re-ingests only what changed (size/mtime, then content hash, against
 the build's manifest) into a copy-on-write build: the new build hard-links the current one's
 immutable Whoosh segment files and adds a segment, so a reader is never disturbed and a
 crash leaves the current build as it was.
@@ -10,11 +13,12 @@ crash leaves the current build as it was.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
-import json
 import multiprocessing.util
 import os
+import pickle
 import shutil
 import signal
 import sys
@@ -32,6 +36,7 @@ from soev_search import ingest, settings
 from soev_search.analysis import MIN_PART_COUNT, Vocabulary, part_counts, raw_words
 from soev_search.document import Document, Skipped
 from soev_search.errors import IndexUnavailable, SoevError
+from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS
 from soev_search.ingest import RepeatedLines
 from soev_search.ingest.sidecar import (
     SIDECAR_SUFFIX,
@@ -39,7 +44,7 @@ from soev_search.ingest.sidecar import (
     sidecar_path,
     sidecar_problems,
 )
-from soev_search.passages import RepeatedPassages
+from soev_search.passages import RepeatedPassages, WordHashes, document_slots
 from soev_search.schema import (
     create_index,
     document_fields,
@@ -64,12 +69,16 @@ from soev_search.store import (
     writer_lock,
 )
 from soev_search.synonyms import synonym_words
+from soev_search.whoosh_facets import FacetColumns
 
 MANIFEST = "manifest.json"
 REPEATED = "repeated.json"
-SPOOL = "spool.jsonl"
+SPOOL_DIR = "spool"
 # Below this many files a process pool costs more than it saves.
 POOL_THRESHOLD = 40
+# Files per task of the ingest pool: enough that the cost of a task (a spool file, pickling
+# the counts) is small per document, few enough that the workers stay evenly loaded.
+CHUNK_FILES = 64
 
 # stage ("ingest", "index", "update"), done, total
 Progress = Callable[[str, int, int], None]
@@ -119,6 +128,53 @@ class Ingested:
                 for problem in sidecar_problems(self.result)]
 
 
+@dataclass
+class Spooled:
+    """A chunk of corpus files after ingestion in a worker: the documents' index fields are
+    in `path` (one pickle each); the rest is what the main process needs from them."""
+
+    path: Path
+    documents: int
+    manifest: dict[str, dict[str, Any]]
+    skipped: list[Skipped]
+    words: Counter[str]  # raw words and their counts (the compound vocabulary)
+    surface: Counter[str]  # surface words and how many documents hold each (spelling)
+    passages: Counter[int]  # slots of word runs and how many documents hold each (snippets)
+    warnings: list[Skipped] = field(default_factory=list)  # problems in sidecars
+
+    def fields(self) -> Iterator[dict[str, Any]]:
+        with open(self.path, "rb") as spool:
+            for _ in range(self.documents):
+                yield pickle.load(spool)
+
+
+class _SpoolWriter:
+    """Writes one chunk's documents as index fields and counts their words."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.file = open(path, "wb")  # noqa: SIM115 - closed by finish()
+        self.documents = 0
+        self.words: Counter[str] = Counter()
+        self.surface: Counter[str] = Counter()
+        self.passages: Counter[int] = Counter()
+        self._hashes = WordHashes()
+
+    def add(self, doc: Document) -> None:
+        text = f"{doc.title}\n{doc.text}"
+        self.words.update(raw_words(text))
+        self.surface.update(surface_words(text))
+        self.passages.update(document_slots(doc.text, self._hashes))
+        pickle.dump(document_fields(doc), self.file, pickle.HIGHEST_PROTOCOL)
+        self.documents += 1
+
+    def finish(self, manifest: dict[str, dict[str, Any]], skipped: list[Skipped],
+               warnings: list[Skipped]) -> Spooled:
+        self.file.close()
+        return Spooled(self.path, self.documents, manifest, skipped, self.words, self.surface,
+                       self.passages, warnings)
+
+
 def index_exists(index_dir: Path) -> bool:
     try:
         current_build(index_dir)
@@ -134,27 +190,19 @@ def rebuild(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
     started = time.perf_counter()
     workers = workers or settings.current().workers
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
-    _require_corpus(corpus_dir)
+    require_corpus(corpus_dir)
     with writer_lock(index_dir):
         sidecars: list[Path] = []
         paths = list(ingest.corpus_files(corpus_dir, sidecars))
         repeated = ingest.learn_repeated_lines(paths)
-        manifest: dict[str, Any] = {}
-        skipped: list[Skipped] = []
-        warnings = _orphan_warnings(sidecars, corpus_dir)
+        warnings = orphan_warnings(sidecars, corpus_dir)
 
-        def documents() -> Iterator[Document]:
-            for item in _ingest_all(paths, corpus_dir, repeated, progress, "ingest", workers):
-                manifest[item.rel] = item.manifest_entry()
-                warnings.extend(item.warnings())
-                if isinstance(item.result, Skipped):
-                    skipped.append(item.result)
-                else:
-                    yield item.result
+        def spool(spool_dir: Path) -> Iterator[Spooled]:
+            return _spool_files(paths, corpus_dir, repeated, spool_dir, progress, workers)
 
-        indexed = _build(index_dir, documents(), corpus_dir, manifest, skipped, repeated,
-                         progress, workers)
-    return BuildReport(indexed, skipped, time.perf_counter() - started, warnings)
+        indexed, skipped, found = _build(index_dir, spool, corpus_dir, repeated, progress,
+                                         workers)
+    return BuildReport(indexed, skipped, time.perf_counter() - started, warnings + found)
 
 
 def index_documents(documents: Iterable[Document], index_dir: Path,
@@ -162,47 +210,68 @@ def index_documents(documents: Iterable[Document], index_dir: Path,
     """Build an index straight from Documents (tests, benchmarks); `update` will see every
     corpus file as new, since no file manifest exists."""
     index_dir = Path(index_dir)
+
+    def spool(spool_dir: Path) -> Iterator[Spooled]:
+        writer = _SpoolWriter(spool_dir / "documents.pickle")
+        for doc in documents:
+            writer.add(doc)
+        yield writer.finish({}, [], [])
+
     with writer_lock(index_dir):
-        return _build(index_dir, iter(documents), None, {}, [], None, progress,
-                      settings.current().workers)
+        return _build(index_dir, spool, None, None, progress, settings.current().workers)[0]
 
 
-def _build(index_dir: Path, documents: Iterator[Document], corpus_dir: Path | None,
-           manifest: dict[str, Any], skipped: list[Skipped], repeated: RepeatedLines | None,
-           progress: Progress | None, workers: int) -> int:
-    """Spool the documents while learning the vocabulary, index them, publish the build.
-
-    The manifest and skipped list are filled while `documents` is consumed."""
+def _build(index_dir: Path, spool: Callable[[Path], Iterator[Spooled]],
+           corpus_dir: Path | None, repeated: RepeatedLines | None, progress: Progress | None,
+           workers: int) -> tuple[int, list[Skipped], list[Skipped]]:
+    """Spool the documents, learn the vocabulary from their words, index them, publish the
+    build; the number indexed, the files skipped and the sidecar problems."""
     previous = _current_or_none(index_dir)
     _remove_unfinished_builds(index_dir, keep=previous)
     build = new_build_dir(index_dir)
+    spool_dir = build / SPOOL_DIR
+    spool_dir.mkdir()
+    manifest: dict[str, Any] = {}
+    skipped: list[Skipped] = []
+    warnings: list[Skipped] = []
     word_counts: Counter[str] = Counter()
     spelling = SpellingWords()
     repeated_passages = RepeatedPassages()
-    spooled = 0
-    with open(build / SPOOL, "w", encoding="utf-8") as spool:
-        for doc in documents:
-            text = f"{doc.title}\n{doc.text}"
-            word_counts.update(raw_words(text))
-            spelling.add(surface_words(text))
-            repeated_passages.add(doc.text)
-            spool.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
-            spooled += 1
-    # The synonyms' words are compound parts too: "flexjob" finds "fleksjobordningen".
-    word_counts.update(dict.fromkeys(synonym_words(), MIN_PART_COUNT))
-    vocabulary = Vocabulary.learn(part_counts(word_counts))
+    chunks = []
+    for chunk in spool(spool_dir):
+        manifest.update(chunk.manifest)
+        skipped.extend(chunk.skipped)
+        warnings.extend(chunk.warnings)
+        word_counts.update(chunk.words)
+        spelling.merge(chunk.surface)
+        repeated_passages.merge(chunk.passages, chunk.documents)
+        # Taken over: free the chunk's share while the index is written.
+        chunk.words, chunk.surface, chunk.passages, chunk.manifest = (
+            Counter(), Counter(), Counter(), {})
+        chunks.append(chunk)
+    vocabulary = learn_vocabulary(word_counts)
+    del word_counts
     save_vocabulary(build, vocabulary)
     spelling.save(build)
     repeated_passages.save(build)
-    indexed = _index_spool(build, vocabulary, spooled, progress, workers)
-    (build / SPOOL).unlink()
+    del spelling, repeated_passages
+    indexed = _index_spools(build, vocabulary, chunks, progress, workers)
+    shutil.rmtree(spool_dir)
+    _save_facets(build, vocabulary)
     if repeated is not None:
         write_json(build / REPEATED, repeated.to_dict())
     write_json(build / MANIFEST, manifest)
     _write_build_info(build, corpus_dir, indexed, len(skipped), len(vocabulary))
     publish(index_dir, build)
     remove_stale_builds(index_dir, keep_previous=previous)
-    return indexed
+    return indexed, skipped, warnings
+
+
+def learn_vocabulary(word_counts: Counter[str]) -> Vocabulary:
+    """The compound vocabulary of a rebuild (either backend) from its raw word counts."""
+    # The synonyms' words are compound parts too: "flexjob" finds "fleksjobordningen".
+    word_counts.update(dict.fromkeys(synonym_words(), MIN_PART_COUNT))
+    return Vocabulary.learn(part_counts(word_counts))
 
 
 def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
@@ -211,12 +280,12 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
     started = time.perf_counter()
     workers = workers or settings.current().workers
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
-    _require_corpus(corpus_dir)
+    require_corpus(corpus_dir)
     with writer_lock(index_dir):
         # A build of another format is refused before anything of it is linked or read.
         current, current_info = readable_build(index_dir)
         manifest: dict[str, Any] = read_json(current / MANIFEST)
-        changes = _find_changes(corpus_dir, manifest)
+        changes = find_changes(corpus_dir, manifest)
         report = UpdateReport(deleted=sum(1 for rel in changes.removed if manifest[rel]["id"]),
                               warnings=changes.orphans)
         if not changes.any():
@@ -240,7 +309,7 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
                     del manifest[rel]
                 for rel, entry in changes.touched.items():
                     manifest[rel].update(entry)
-                for item in _ingest_all(changes.modified, corpus_dir, _load_repeated(current),
+                for item in ingest_all(changes.modified, corpus_dir, _load_repeated(current),
                                         progress, "update", workers):
                     old_id = manifest.get(item.rel, {}).get("id")
                     if old_id:
@@ -257,6 +326,7 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
             writer.cancel()
             raise
         spelling.save(build)
+        _save_facets(build, vocabulary)
         if repeated_passages is not None:
             repeated_passages.save(build)
         write_json(build / MANIFEST, manifest)
@@ -308,11 +378,11 @@ class Changes:
         return bool(self.modified or self.touched or self.removed)
 
 
-def _find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
+def find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
     """Compare mtime and size first; hash only files whose stat differs."""
     sidecars: list[Path] = []
     paths = list(ingest.corpus_files(corpus_dir, sidecars))
-    changes = Changes(orphans=_orphan_warnings(sidecars, corpus_dir))
+    changes = Changes(orphans=orphan_warnings(sidecars, corpus_dir))
     with_sidecar = set(sidecars)
     seen: set[str] = set()
     for path in paths:
@@ -334,7 +404,7 @@ def _find_changes(corpus_dir: Path, manifest: dict[str, Any]) -> Changes:
     return changes
 
 
-def _orphan_warnings(sidecars: list[Path], corpus_dir: Path) -> list[Skipped]:
+def orphan_warnings(sidecars: list[Path], corpus_dir: Path) -> list[Skipped]:
     return [Skipped(_relative(path, corpus_dir),
                     f"no document named {document_of_sidecar(path).name!r} beside it; not used")
             for path in ingest.orphan_sidecars(sidecars)]
@@ -359,7 +429,7 @@ def die_with_parent(_: object = None) -> None:
 multiprocessing.util.register_after_fork(die_with_parent, die_with_parent)
 
 
-def _ingest_all(paths: list[Path], corpus_dir: Path, repeated: RepeatedLines | None,
+def ingest_all(paths: list[Path], corpus_dir: Path, repeated: RepeatedLines | None,
                 progress: Progress | None,
                 stage: str, workers: int) -> Iterator[Ingested]:
     work = partial(_ingest_one, corpus_dir=corpus_dir, repeated=repeated)
@@ -372,6 +442,47 @@ def _ingest_all(paths: list[Path], corpus_dir: Path, repeated: RepeatedLines | N
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from _report(pool.map(work, paths, chunksize=8), progress, stage, total)
+
+
+def _spool_files(paths: list[Path], corpus_dir: Path, repeated: RepeatedLines | None,
+                 spool_dir: Path, progress: Progress | None, workers: int) -> Iterator[Spooled]:
+    """Ingest the files in chunks (in a pool of `workers` processes when worth it), in order."""
+    chunks = [(spool_dir / f"{start:08d}.pickle", paths[start:start + CHUNK_FILES])
+              for start in range(0, len(paths), CHUNK_FILES)]
+    work = partial(_spool_chunk, corpus_dir=corpus_dir, repeated=repeated)
+    total, done = len(paths), 0
+    if progress:
+        progress("ingest", 0, total)
+    with contextlib.ExitStack() as stack:
+        if total < POOL_THRESHOLD or workers < 2:
+            results: Iterable[Spooled] = map(work, chunks)
+        else:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
+            results = pool.map(work, chunks)
+        for chunk in results:
+            done += len(chunk.manifest)
+            if progress:
+                progress("ingest", done, total)
+            yield chunk
+
+
+def _spool_chunk(chunk: tuple[Path, list[Path]], corpus_dir: Path,
+                 repeated: RepeatedLines | None) -> Spooled:
+    """Runs in a worker process: ingest a chunk of files into one spool file."""
+    path, files = chunk
+    writer = _SpoolWriter(path)
+    manifest: dict[str, dict[str, Any]] = {}
+    skipped: list[Skipped] = []
+    warnings: list[Skipped] = []
+    for file in files:
+        item = _ingest_one(file, corpus_dir, repeated)
+        manifest[item.rel] = item.manifest_entry()
+        warnings.extend(item.warnings())
+        if isinstance(item.result, Skipped):
+            skipped.append(item.result)
+        else:
+            writer.add(item.result)
+    return writer.finish(manifest, skipped, warnings)
 
 
 def _report(results: Iterable[Ingested], progress: Progress | None, stage: str,
@@ -392,8 +503,9 @@ def _ingest_one(path: Path, corpus_dir: Path, repeated: RepeatedLines | None) ->
     return Ingested(_relative(path, corpus_dir), mtime_ns, size, digest, result, meta)
 
 
-def _index_spool(build: Path, vocabulary: Vocabulary, total: int,
-                 progress: Progress | None, workers: int) -> int:
+def _index_spools(build: Path, vocabulary: Vocabulary, chunks: list[Spooled],
+                  progress: Progress | None, workers: int) -> int:
+    total = sum(chunk.documents for chunk in chunks)
     ix = create_index(build, vocabulary)
     # Whoosh's multi-process writer: ~25% faster indexing on 2 cores, ~20% larger index
     # (one segment per process, not merged); worth it only for corpora that need the pool.
@@ -402,9 +514,9 @@ def _index_spool(build: Path, vocabulary: Vocabulary, total: int,
     writer = ix.writer(limitmb=settings.current().writer_memory_mb, **options)
     indexed = 0
     try:
-        with open(build / SPOOL, encoding="utf-8") as spool:
-            for line in spool:
-                writer.add_document(**document_fields(Document.from_dict(json.loads(line))))
+        for chunk in chunks:
+            for fields in chunk.fields():
+                writer.add_document(**fields)
                 indexed += 1
                 if progress:
                     progress("index", indexed, total)
@@ -413,6 +525,12 @@ def _index_spool(build: Path, vocabulary: Vocabulary, total: int,
         writer.cancel()
         raise
     return indexed
+
+
+def _save_facets(build: Path, vocabulary: Vocabulary) -> None:
+    """The facet columns in the compact form a search opens quickly (read once, here)."""
+    with open_index(build, vocabulary).reader() as reader:
+        FacetColumns.read(reader, COLUMN_FILTERS, KEYWORD_FILTERS).save(build)
 
 
 def _load_repeated(build: Path) -> RepeatedLines | None:
@@ -466,7 +584,7 @@ def _current_or_none(index_dir: Path) -> Path | None:
         return None
 
 
-def _require_corpus(corpus_dir: Path) -> None:
+def require_corpus(corpus_dir: Path) -> None:
     if not corpus_dir.is_dir():
         raise SoevError(f"corpus folder not found: {corpus_dir}")
 

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from soev_search import settings
+from soev_search.errors import SoevError
 from soev_search.settings import Settings
 
 EXIT_FAILED = 1
@@ -78,6 +79,9 @@ def run_watch(args: argparse.Namespace) -> int:
     from soev_search.watch import WatchSettings, watch_corpus
 
     config = settings.load(corpus=args.corpus, index=args.index, workers=args.workers)
+    if config.backend == "postgres":
+        raise SoevError("watch keeps a Whoosh index folder current; with the postgres "
+                        "backend run soev-index update where the corpus is")
     watch_corpus(config.corpus, config.index, on_report=_print_report, on_error=_print_error,
                  settings=WatchSettings(quiet=config.watch_quiet_ms / 1000,
                                         workers=config.workers),

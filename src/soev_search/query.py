@@ -54,6 +54,10 @@ OPERATORS = {"AND", "OR", "NOT"}
 NOTICE_MALFORMED = (
     "Søgningen kunne ikke forstås som skrevet; der er søgt på ordene i stedet."
 )
+# The query's words were all stop words: nothing left to search, so everything is listed.
+NOTICE_ONLY_COMMON_WORDS = (
+    "Søgningen bestod kun af meget almindelige ord; alle dokumenter vises."
+)
 NOTICE_TOO_LONG = "Søgningen var for lang; der er søgt på de første ord i stedet."
 
 
@@ -138,7 +142,8 @@ def plain_words(text: str) -> Node | None:
     return items[0] if len(items) == 1 else And(items)
 
 
-_LEXEME = re.compile(r'\s+|"[^"]*"|"|\(|\)|[^\s"()]+(?::"[^"]*")?')
+# A field's quoted value (title:"to ord") is one lexeme: its name stops at the first colon.
+_LEXEME = re.compile(r'\s+|"[^"]*"|"|\(|\)|[^\s"():]+:"[^"]*"|[^\s"()]+')
 
 
 @dataclass(frozen=True)

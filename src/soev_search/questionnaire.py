@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
+from soev_search.analysis import normalize
 from soev_search.document import FIGURE_KEYS, Document, Figure
 
 SAME_QUESTION_RATIO = 0.75
@@ -159,17 +160,32 @@ def compare(documents: list[Document], municipalities: Sequence[str] = (),
     chosen municipalities; `question` is a slug or a number counted from 1 (default: the
     first question)."""
     all_docs = questionnaire_documents(documents)
-    chosen = [name for name in municipalities if name]
+    answering = sorted({d.municipality for d in all_docs if d.municipality})
+    chosen = _chosen_municipalities(municipalities, answering)
     docs = [d for d in all_docs if d.municipality in chosen] if chosen else all_docs
     questions = group_questions(docs)
     return Comparison(
         documents=docs,
-        municipalities=sorted({d.municipality for d in all_docs if d.municipality}),
+        municipalities=answering,
         chosen=chosen,
         questions=questions,
         selected=select_question(questions, question),
         charts={key: figure_bars(docs, key) for key in FIGURE_KEYS},
     )
+
+
+def _chosen_municipalities(wanted: Sequence[str], answering: list[str]) -> list[str]:
+    """The wanted names as the documents spell them: any case and spelling, as in a search
+    filter, with or without "Kommune"; a name no document has is kept as typed."""
+    by_key = {_municipality_key(name): name for name in answering}
+    return [by_key.get(_municipality_key(name), name.strip()) for name in wanted if name.strip()]
+
+
+def _municipality_key(name: str) -> str:
+    words = normalize(name).split()
+    if len(words) > 1 and words[-1] == "kommune":
+        words.pop()
+    return " ".join(words)
 
 
 def select_question(questions: list[Question], wanted: str | None) -> Question | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, make_dataclass
 from typing import Any, Literal
 
@@ -99,3 +101,16 @@ class SearchResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def facet_values(name: str, counts: Counter[str], active: Iterable[str]) -> list[FacetValue]:
+    """A facet's values with counts (active values kept even at 0), most frequent first or,
+    as the filter declares (years), by value descending."""
+    values = {value: count for value, count in counts.items() if value}
+    for value in active:
+        values.setdefault(str(value), 0)
+    if filter_named(name).order == "descending":
+        ordered = sorted(values.items(), key=lambda item: item[0], reverse=True)
+    else:
+        ordered = sorted(values.items(), key=lambda item: (-item[1], item[0]))
+    return [FacetValue(value, count) for value, count in ordered]

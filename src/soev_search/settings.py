@@ -16,6 +16,7 @@ from typing import Any
 from soev_search.errors import SoevError
 
 ENV_PREFIX = "SOEV_"
+BACKENDS = ("whoosh", "postgres")
 
 
 def cpu_count() -> int:
@@ -31,9 +32,10 @@ def _default_threads() -> int:
     return 4 * cpu_count()
 
 
-def _setting(default: Any, help_text: str, minimum: int | None = 1) -> Any:
+def _setting(default: Any, help_text: str, minimum: int | None = 1,
+             choices: tuple[str, ...] = ()) -> Any:
     """A dataclass field with its documentation; a callable default is computed per load."""
-    metadata = {"help": help_text, "minimum": minimum}
+    metadata = {"help": help_text, "minimum": minimum, "choices": choices}
     if callable(default):
         return field(default_factory=default, metadata=metadata)
     return field(default=default, metadata=metadata)
@@ -43,10 +45,18 @@ def _setting(default: Any, help_text: str, minimum: int | None = 1) -> Any:
 class Settings:
     corpus: Path = _setting(Path("corpus"), "the corpus folder", None)
     index: Path = _setting(Path("index"), "the index folder", None)
+    backend: str = _setting("whoosh", "where the index lives: whoosh (the index folder) or "
+                            "postgres (the databases below)", None, BACKENDS)
+    database_url: str = _setting("", "PostgreSQL primary (postgresql://user@host:port/db): "
+                                 "rebuild and update write there", None)
+    database_read_url: str = _setting("", "PostgreSQL replicas, comma-separated: searches "
+                                      "read there, else the primary", None)
     workers: int = _setting(cpu_count, "processes that read files in a rebuild or update, "
                             "and Whoosh's writer processes")
     threads: int = _setting(_default_threads, "threads of the web server")
-    writer_memory_mb: int = _setting(256, "memory of each Whoosh writer process, MB")
+    # Whoosh's own default: with 256 each of the writer processes of a rebuild grew to about
+    # 450 MB, 2.4 times plain Whoosh's peak (bench/run.py, 10k documents).
+    writer_memory_mb: int = _setting(128, "memory of each Whoosh writer process, MB")
     query_cache: int = _setting(32, "recent queries whose match sets and rankings are kept "
                                 "per build")
     max_query_chars: int = _setting(500, "longest query, characters (the library searches "
@@ -104,6 +114,12 @@ def current() -> Settings:
 def _convert(setting: Field, value: Any, source: str) -> Any:
     if setting.type in ("Path", Path, "Path | None"):
         return Path(value)
+    if setting.type in ("str", str):
+        value = str(value).strip()
+        choices = setting.metadata["choices"]
+        if choices and value not in choices:
+            raise SoevError(f"{source} must be {' or '.join(choices)}, not {value!r}")
+        return value
     try:
         number = int(value)
     except (TypeError, ValueError):

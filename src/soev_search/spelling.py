@@ -41,6 +41,11 @@ class SpellingWords:
         self.frequencies.update(words)
         self._sorted = None
 
+    def merge(self, counts: Counter[str]) -> None:
+        """Add the document counts of another set of documents (a rebuild worker's chunk)."""
+        self.frequencies.update(counts)
+        self._sorted = None
+
     def remove(self, words: Iterable[str]) -> None:
         for word in words:
             left = self.frequencies[word] - 1

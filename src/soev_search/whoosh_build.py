@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,31 @@ from soev_search.whoosh_query import is_costly
 # Rank at least this far ahead, so the next pages of a query come from the cache.
 RANK_AHEAD = 50
 
-Ranking = list[tuple[int, float]]
+
+
+class Ranking:
+    """(docnum, score) pairs best first, held in two arrays: a complete ranking of a broad
+    query holds every match, at 12 bytes each instead of about 100 as a list of tuples."""
+
+    __slots__ = ("docnums", "scores")
+
+    def __init__(self, hits: Iterable[tuple[int, float]] = ()) -> None:
+        self.docnums = array("I")
+        self.scores = array("d")
+        for docnum, score in hits:
+            self.docnums.append(docnum)
+            self.scores.append(score)
+
+    def __len__(self) -> int:
+        return len(self.docnums)
+
+    def first(self, limit: int | None) -> list[tuple[int, float]]:
+        return list(zip(self.docnums[:limit], self.scores[:limit], strict=True))
+
+    def among(self, allowed: set[int]) -> Ranking:
+        """The hits whose docnum is allowed, in the same order."""
+        return Ranking((docnum, score) for docnum, score
+                       in zip(self.docnums, self.scores, strict=True) if docnum in allowed)
 
 
 class OpenBuild:
@@ -48,14 +73,15 @@ class OpenBuild:
         self._pool_lock = threading.Lock()
         self._retired = False
         recent = settings.current().query_cache
-        self._matches: RecentCache[str, list[int]] = RecentCache(recent)
+        self._matches: RecentCache[str, array] = RecentCache(recent)
         self._rankings: RecentCache[tuple, tuple[Ranking, bool]] = RecentCache(recent)
         self._spelling: SpellingWords | None = None
         self._completions: Completions | None = None
         self._repeated: RepeatedPassages | None | bool = False  # False: not read yet
         with self.searcher() as searcher:
             try:
-                self.facets = FacetColumns(searcher.reader(), COLUMN_FILTERS, KEYWORD_FILTERS)
+                self.facets = FacetColumns.open(build, searcher.reader(), COLUMN_FILTERS,
+                                                KEYWORD_FILTERS)
             except Exception as exc:  # Whoosh raises many kinds on damaged files
                 raise self._damaged(exc) from None
 
@@ -92,9 +118,10 @@ class OpenBuild:
         for searcher in pool:
             searcher.close()
 
-    def matches(self, searcher: Searcher, query: wq.Query) -> list[int]:
-        """Every docnum the query matches, unscored, ascending; the latest queries are cached
-        (paging and facet clicks repeat the query with other filters)."""
+    def matches(self, searcher: Searcher, query: wq.Query) -> array:
+        """Every docnum the query matches, unscored, ascending (an array: 4 bytes each); the
+        latest queries are cached (paging and facet clicks repeat the query with other
+        filters)."""
         key = repr(query)
         found = self._matches.get(key)
         if found is None:
@@ -102,14 +129,14 @@ class OpenBuild:
                 # Phrase and prefix matching cost more than scoring: match and rank at once.
                 ranking = self._rank(searcher, query, None, None)
                 self._rankings.put((key, ()), (ranking, True))
-                found = sorted(docnum for docnum, _ in ranking)
+                found = array("I", sorted(ranking.docnums))
             else:
-                found = list(searcher.docs_for_query(query))
+                found = array("I", searcher.docs_for_query(query))
             self._matches.put(key, found)
         return found
 
     def ranked(self, searcher: Searcher, query: wq.Query, allowed: set[int] | None,
-               filters: tuple, limit: int | None) -> Ranking:
+               filters: tuple, limit: int | None) -> list[tuple[int, float]]:
         """The best `limit` (docnum, score) of the query's matches among `allowed` (None =
         all), best first, ties by docnum; `filters` names `allowed` for the cache."""
         key = (repr(query), filters)
@@ -117,33 +144,33 @@ class OpenBuild:
         if cached is not None:
             hits, complete = cached
             if complete or (limit is not None and len(hits) >= limit):
-                return hits[:limit]
+                return hits.first(limit)
         unfiltered = self._rankings.get((repr(query), ()))
         if allowed is not None and unfiltered is not None and unfiltered[1]:
-            hits, complete = [hit for hit in unfiltered[0] if hit[0] in allowed], True
+            hits, complete = unfiltered[0].among(allowed), True
         else:
             depth = None if limit is None else max(limit, RANK_AHEAD)
             hits = self._rank(searcher, query, allowed, depth)
             complete = depth is None or len(hits) < depth
         self._rankings.put(key, (hits, complete))
-        return hits[:limit]
+        return hits.first(limit)
 
     def rank(self, searcher: Searcher, query: wq.Query, allowed: set[int],
-             limit: int | None) -> Ranking:
+             limit: int | None) -> list[tuple[int, float]]:
         """The best `limit` of `allowed` by the query's score, uncached (relaxed matches: their
         groups change with the filters)."""
-        return self._rank(searcher, query, allowed, limit)
+        return self._rank(searcher, query, allowed, limit).first(limit)
 
     @staticmethod
     def _rank(searcher: Searcher, query: wq.Query, allowed: set[int] | None,
               depth: int | None) -> Ranking:
         if allowed is not None and not allowed:
-            return []  # Whoosh reads an empty filter as no filter
+            return Ranking()  # Whoosh reads an empty filter as no filter
         top = searcher.search(query, limit=depth, filter=allowed).top_n
         hits = [(docnum, float(score)) for score, docnum in top]
         if depth is None:  # the unlimited collector leaves the order to us
             hits.sort(key=lambda hit: (-hit[1], hit[0]))
-        return hits
+        return Ranking(hits)
 
     def load(self, searcher: Searcher, docnum: int) -> Document:
         return unpack_document(searcher.stored_fields(docnum)["document"])

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import threading
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,25 +25,20 @@ from soev_search.analysis import normalize
 from soev_search.document import Document
 from soev_search.filters import COLUMN_FILTERS, FACETS, KEYWORD_FILTERS
 from soev_search.highlight import Highlighter, highlighter_for, idf
-from soev_search.query import has_scoring, parse
+from soev_search.query import NOTICE_ONLY_COMMON_WORDS, has_scoring, parse
 from soev_search.relaxed import (
     NOTICE_RELAXED,
     matched_clauses,
     minimum_should_match,
     relaxation,
 )
-from soev_search.results import FacetValue, Hit, SearchRequest, SearchResult
+from soev_search.results import FacetValue, Hit, SearchRequest, SearchResult, facet_values
 from soev_search.similar import DEFAULT_LIMIT, SimilarDocument, similar_document
 from soev_search.store import pointer_stamp, readable_build, size_on_disk
 from soev_search.whoosh_build import OpenBuild
-from soev_search.whoosh_facets import facet_values
 from soev_search.whoosh_query import QueryCompiler
 from soev_search.whoosh_similar import find_similar, query_for
 from soev_search.whoosh_suggest import Suggester
-
-NOTICE_ONLY_COMMON_WORDS = (
-    "Søgningen bestod kun af meget almindelige ord; alle dokumenter vises."
-)
 
 
 class WhooshEngine:
@@ -311,6 +307,6 @@ def _page_size(request: SearchRequest) -> int:
 def _similar(build: OpenBuild, searcher: Searcher, doc: Document, docnum: int | None,
              limit: int) -> list[SimilarDocument]:
     found = find_similar(searcher, build.analyzer, doc, docnum,
-                         build.facets.columns["municipality"].__getitem__, limit)
+                         partial(build.facets.value, "municipality"), limit)
     return [similar_document(build.load(searcher, other), score, shared)
             for other, score, shared in found]

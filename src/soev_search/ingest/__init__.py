@@ -141,7 +141,15 @@ def _describe(extracted: Extracted, rel: str, raw: bytes) -> Document:
 
 
 def _relative(path: Path, corpus_root: Path | None) -> str:
+    """The path below the corpus root: as listed (a rebuild's paths are the root joined with
+    the rest; resolving both costs two realpath walks per file), else resolved; else the name."""
     if corpus_root is not None:
+        try:
+            relative = path.relative_to(corpus_root)
+            if ".." not in relative.parts:
+                return relative.as_posix()
+        except ValueError:
+            pass
         try:
             return path.resolve().relative_to(corpus_root.resolve()).as_posix()
         except ValueError:

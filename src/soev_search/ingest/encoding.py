@@ -10,8 +10,6 @@ from __future__ import annotations
 import codecs
 import re
 
-import charset_normalizer
-
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -47,6 +45,8 @@ def decode_text(raw: bytes) -> str:
 
 
 def _best_single_byte(raw: bytes) -> str:
+    import charset_normalizer  # only for text that is not UTF-8: most runs never load it
+
     sample = raw[:_SAMPLE]
     candidates = list(_WESTERN_FALLBACKS)
     guess = charset_normalizer.from_bytes(sample).best()

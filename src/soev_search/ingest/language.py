@@ -1,22 +1,21 @@
 """Language of a text with langdetect: deterministic, on a bounded sample, robust when short.
 
-Short texts say too little and default to Danish (the corpus language). Longer ones are cut
-into a few chunks spread over the text; each chunk votes with its probabilities, so a Danish
-document quoting an English paragraph stays Danish. Danish is favoured slightly over its close
+Short texts say too little and default to Danish (the corpus language). Plainly Danish prose
+(mostly Danish function words, some only Danish has, none of its neighbours' or of other
+languages) is Danish without asking langdetect, which reads its sample character by character
+in Python and was most of the cost of ingesting a short document. Other texts are cut into a
+few chunks spread over the text; each chunk votes with its probabilities, so a Danish document
+quoting an English paragraph stays Danish. Danish is favoured slightly over its close
 neighbours (Norwegian, Swedish), which langdetect confuses with it on plain prose.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import cache
 from pathlib import Path
-
-from langdetect import DetectorFactory
-from langdetect.detector_factory import PROFILES_DIRECTORY
-from langdetect.lang_detect_exception import LangDetectException
-
-DetectorFactory.seed = 0
+from typing import Any
 
 DEFAULT_LANGUAGE = "da"
 MIN_CHARS = 200
@@ -39,6 +38,37 @@ LANGUAGES = ("da", "no", "sv", "en", "de", "nl", "fr", "es", "it", "pt", "pl", "
 _NEIGHBOURS = {"no", "sv"}
 # Danish wins over a neighbour that got at most twice its votes.
 _NEIGHBOUR_MARGIN = 0.5
+# The plainly-Danish test: at least this many words, this share of them common Danish
+# function words, and Danish-only words outnumbering foreign markers at least this many times.
+# On 6,000 speeches, 1,200 Europarl passages and 949 foreign web pages it disagreed with
+# langdetect only on 33 Danish speeches that langdetect took for Norwegian
+# (bench/language_check.py).
+PLAIN_MIN_WORDS = 20
+PLAIN_COMMON_SHARE = 0.15
+PLAIN_MARGIN = 4
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_DANISH_COMMON = _word_set("""
+    ad af alle alt anden at blev blive bliver da de dem den denne der deres det dette dig din
+    disse dog du efter eller en end er et for fra ham han hans har havde have hende hendes her
+    hos hun hvad hvis hvor i ikke ind jeg jer jo kunne man mange med meget men mig min mine mit
+    mod ned noget nogle nu når og også om op os over på selv sig sin sine sit skal skulle som
+    sådan thi til ud under var vi vil ville vor være været""")
+# Common in Danish, not words of Norwegian or Swedish (which write av, opp, ut, hadde, hva ...).
+_DANISH_ONLY = _word_set("""
+    af havde hvad noget nogle nogen op ud ind været blive bliver hende mellem igennem vores
+    lige sidste gøre giver siger jer os mod første ikke også når jeg nu""")
+# Norwegian, Swedish, English, German, Dutch and French words a Danish text hardly uses.
+_FOREIGN = _word_set("""
+    av etter ble hadde hva noe noen ut opp mellom gjennom vært gjøre ikkje blir bli meg deg seg
+    vår våre och inte är att för jag vad hade någon något några mellan varit göra också från
+    till när där här ju the and of is to und die das ist nicht zu auf het een van niet voor
+    zijn les des est""")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def detect_language(text: str) -> str:
@@ -49,7 +79,10 @@ def detect_language(text: str) -> str:
     if len(text.strip()) < MIN_CHARS:
         return DEFAULT_LANGUAGE
     chunks = _chunks(text)
-    votes = _probabilities(" ".join(chunks))
+    sample = " ".join(chunks)
+    if plainly_danish(sample):
+        return DEFAULT_LANGUAGE
+    votes = _probabilities(sample)
     if votes and max(votes.values()) < SURE and len(chunks) > 1:
         votes = Counter()
         for chunk in chunks:
@@ -62,7 +95,21 @@ def detect_language(text: str) -> str:
     return best
 
 
+def plainly_danish(sample: str) -> bool:
+    """Whether a sample is Danish prose beyond doubt, judged by its function words."""
+    words = _LETTERS.findall(sample.lower())
+    if len(words) < PLAIN_MIN_WORDS:
+        return False
+    common = sum(map(_DANISH_COMMON.__contains__, words))
+    danish = sum(map(_DANISH_ONLY.__contains__, words))
+    foreign = sum(map(_FOREIGN.__contains__, words))
+    return (common >= PLAIN_COMMON_SHARE * len(words) and danish >= 1
+            and foreign * PLAIN_MARGIN <= danish)
+
+
 def _probabilities(sample: str) -> Counter[str]:
+    from langdetect.lang_detect_exception import LangDetectException
+
     detector = _factory().create()
     detector.n_trial = TRIALS
     try:
@@ -73,8 +120,13 @@ def _probabilities(sample: str) -> Counter[str]:
 
 
 @cache
-def _factory() -> DetectorFactory:
-    """langdetect's language profiles, loaded once per process (seeded: deterministic)."""
+def _factory() -> Any:
+    """langdetect's language profiles, loaded once per process (seeded: deterministic).
+    Imported on first need: plainly Danish and short texts never need it."""
+    from langdetect import DetectorFactory
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    DetectorFactory.seed = 0
     factory = DetectorFactory()
     factory.load_json_profile([Path(PROFILES_DIRECTORY, language).read_text(encoding="utf-8")
                                for language in LANGUAGES])

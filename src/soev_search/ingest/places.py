@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 
 from soev_search.municipalities import all_municipalities
 
@@ -41,6 +41,7 @@ def _first_words() -> frozenset[str]:
     return frozenset(key.split("-")[0] for key in _spellings())
 
 
+@lru_cache(maxsize=100_000)  # words follow Zipf's law: most are seen before
 def _may_start_name(word: str) -> bool:
     first = word.casefold().split("-", 1)[0]
     return first in _first_words() or (first[-1:] == "s" and first[:-1] in _first_words())
@@ -60,17 +61,22 @@ def _canonical(spelling: str) -> str | None:
 
 
 def mentions(text: str) -> Counter[str]:
-    """Municipality → number of safe mentions in `text` (one pass over its words)."""
+    """Municipality → number of safe mentions in `text` (one pass over its words).
+
+    Only words that can start a name are looked at, found among the text's distinct words
+    first: most texts name no municipality and cost one regex pass and a set per word."""
     found: Counter[str] = Counter()
+    words = _WORD.findall(text)
+    starts = {word for word in set(words) if _may_start_name(word)}
+    if not starts:
+        return found
     tokens = list(_WORD.finditer(text))
-    index = 0
-    while index < len(tokens):
-        if not _may_start_name(tokens[index].group(0)):
-            index += 1
+    resume = 0
+    for index in [i for i, word in enumerate(words) if word in starts]:
+        if index < resume:  # inside a two-word name already counted
             continue
         name, used = _name_at(tokens, index)
         if name is None:
-            index += 1
             continue
         after = tokens[index + used].group(0).casefold() if index + used < len(tokens) else ""
         first, last = tokens[index], tokens[index + used - 1]
@@ -78,7 +84,7 @@ def mentions(text: str) -> Counter[str]:
             last.group(0).casefold())
         if with_kommune or _bare_counts(text, first.group(0), first.start(), last.end(), name):
             found[name] += 1
-        index += used
+        resume = index + used
     return found
 
 

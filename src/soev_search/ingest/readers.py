@@ -16,9 +16,7 @@ from soev_search.ingest.boilerplate import (
 )
 from soev_search.ingest.encoding import NotText, decode_text
 from soev_search.ingest.headings import break_at_numbered_headings
-from soev_search.ingest.html import extract_html
 from soev_search.ingest.pages import remove_page_numbers
-from soev_search.ingest.pdf import PdfUnreadable, extract_pdf
 from soev_search.ingest.repeated import RepeatedLines, strip_repeated
 from soev_search.ingest.text import cut_at_line, lines_to_text, normalize_text
 
@@ -135,6 +133,10 @@ def _from_text(raw: bytes, repeated: RepeatedLines | None) -> Extracted:
 
 
 def _from_html(raw: bytes, repeated: RepeatedLines | None) -> Extracted:
+    # The HTML and PDF readers (BeautifulSoup, lxml, pypdf) are imported when a file needs
+    # them, so a corpus of text files, `show` of a .txt and every search start without them.
+    from soev_search.ingest.html import extract_html
+
     try:
         page = extract_html(raw)
     except NotText as exc:  # e.g. NUL bytes after the first kilobyte
@@ -146,6 +148,8 @@ def _from_html(raw: bytes, repeated: RepeatedLines | None) -> Extracted:
 
 
 def _from_pdf(raw: bytes) -> Extracted:
+    from soev_search.ingest.pdf import PdfUnreadable, extract_pdf
+
     try:
         pdf = extract_pdf(raw, MAX_TEXT_CHARS)
     except PdfUnreadable as exc:

@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask
 
 from soev_search import settings
+from soev_search.backend import Backend
 from soev_search.questionnaire import QuestionnaireCache
 from soev_search.web import (
     api,
@@ -29,10 +30,9 @@ from soev_search.web.context import ServiceContext
 
 def create_app(index_dir: str | os.PathLike | None = None,
                corpus_dir: str | os.PathLike | None = None,
-               config: dict[str, Any] | None = None) -> Flask:
-    """An app serving the index in `index_dir`; `corpus_dir` holds the originals to download."""
-    from soev_search.search import SearchEngine  # imported late: the web package loads fast
-
+               config: dict[str, Any] | None = None, backend: Backend | None = None) -> Flask:
+    """An app serving the index in `index_dir`, or the database `backend` names (by default
+    the one the settings name); `corpus_dir` holds the originals to download."""
     paths = settings.load(corpus=corpus_dir, index=index_dir)
     app = Flask(__name__)
     app.config.update(JSON_SORT_KEYS=False, MAX_CONTENT_LENGTH=64 * 1024)
@@ -41,7 +41,7 @@ def create_app(index_dir: str | os.PathLike | None = None,
     if config:
         app.config.update(config)
     app.extensions["soev_search"] = ServiceContext(
-        engine=SearchEngine(Path(paths.index)),
+        engine=(backend or Backend.from_settings(paths)).engine(Path(paths.index)),
         corpus_dir=Path(paths.corpus),
         index_dir=Path(paths.index),
         questionnaire=QuestionnaireCache(),

@@ -86,8 +86,10 @@ def compare() -> Response:
     comparison = compare_documents(questionnaire_documents(),
                                    request.args.getlist("municipality"), question)
     if question and find_question(comparison.questions, question) is None:
-        raise ParamError(f"Ukendt spørgsmål '{question[:40]}': brug et nummer fra 1 til "
-                         f"{len(comparison.questions)} eller spørgsmålets korte navn.")
+        count = len(comparison.questions)
+        raise ParamError(f"Ukendt spørgsmål '{question[:40]}': "
+                         + (f"brug et nummer fra 1 til {count} eller spørgsmålets korte navn."
+                            if count else "de valgte kommuner har ingen statusartikler."))
     return jsonify(comparison.to_dict(only_selected=bool(question)))
 
 

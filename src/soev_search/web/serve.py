@@ -6,6 +6,7 @@ import subprocess
 import sys
 from typing import TextIO
 
+from soev_search.backend import Backend
 from soev_search.errors import SoevError
 from soev_search.settings import Settings
 
@@ -16,20 +17,22 @@ def serve(config: Settings, host: str, port: int, out: TextIO = sys.stdout,
     child process keeps the index current as the corpus changes (soev_search.watch)."""
     import waitress
 
-    from soev_search.index import index_exists, rebuild
     from soev_search.index_cli import Progress, print_build_report
-    from soev_search.store import readable_build
     from soev_search.web import create_app
 
-    if not index_exists(config.index):
-        print(f"No index in {config.index}: building it from {config.corpus} ...", file=out,
-              flush=True)
+    backend = Backend.from_settings(config)
+    if watch and backend.postgres:
+        raise SoevError("--watch keeps a Whoosh index folder current; with the postgres "
+                        "backend run soev-index update where the corpus is")
+    if not backend.index_exists(config.index):
+        print(f"No index in {backend.where(config.index)}: building it from {config.corpus} ...",
+              file=out, flush=True)
         with Progress(out) as progress:
-            report = rebuild(config.corpus, config.index, progress=progress,
-                             workers=config.workers)
+            report = backend.rebuild(config.corpus, config.index, progress=progress,
+                                     workers=config.workers)
         print_build_report(report, out)
-    readable_build(config.index)  # a build of another format: one line, before listening
-    app = create_app(config.index, config.corpus)
+    backend.require_readable(config.index)  # another format, or no database: one line
+    app = create_app(config.index, config.corpus, backend=backend)
     try:
         server = waitress.create_server(app, host=host, port=port, threads=config.threads)
     except OSError as exc:

@@ -48,6 +48,12 @@
     :focus-visible { outline: 3px solid #c25e00; outline-offset: 2px; }
     .status { margin: 12px 0 4px; font-weight: 650; }
     .status.error { color: #9b1c1c; }
+    .notice { margin: 8px 0 0; padding: 6px 10px; border-left: 4px solid #b35c00;
+      background: #fff6ea; font-size: 15px; }
+    .suggestion { margin: 8px 0 0; font-size: 15px; }
+    .suggestion button { padding: 0; border: 0; background: none; color: #0b5c6b;
+      text-decoration: underline; font-weight: 650; }
+    .suggestion button:hover { background: none; color: #074652; }
     .facets { display: flex; flex-wrap: wrap; gap: 6px 16px; margin-top: 10px; }
     .facet { border: 0; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 6px;
       align-items: center; }
@@ -154,6 +160,12 @@
     return `${total.toLocaleString("da-DK")} dokumenter`;
   }
 
+  // As the search page says it: relaxed matches count with the full ones.
+  function relaxedText(data) {
+    if (!data.relaxed) return "";
+    return ` (${(Number(data.exact_total) || 0).toLocaleString("da-DK")} med alle ordene)`;
+  }
+
   function Widget(host, options) {
     const id = `soev-embed-${++instances}`;
     const shadow = host.attachShadow({ mode: "open" });
@@ -167,13 +179,15 @@
       el("div", { class: "row" }, [input, el("button", { type: "submit", text: "Søg" })]),
     ]);
     const status = el("p", { class: "status", role: "status", "aria-live": "polite" });
+    const notice = el("p", { class: "notice", hidden: "" });
+    const suggestion = el("p", { class: "suggestion", hidden: "" });
     const facets = el("div", { class: "facets" });
     const results = el("ol", { class: "results" });
     const prev = el("button", { type: "button", text: "‹ Forrige", hidden: "" });
     const next = el("button", { type: "button", text: "Næste ›", hidden: "" });
     const more = el("p", { class: "more" });
     shadow.append(el("div", { class: "box", part: "box" },
-      [form, facets, status, results, el("div", { class: "pager" }, [prev, next]), more]));
+      [form, facets, status, suggestion, notice, results, el("div", { class: "pager" }, [prev, next]), more]));
 
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -206,6 +220,8 @@
       const ticket = ++latest;
       status.classList.remove("error");
       status.textContent = "Søger …";
+      notice.hidden = true;
+      suggestion.hidden = true;
       try {
         const response = await fetch(`${ROOT}api/search?${query}`, {
           mode: "cors", headers: { Accept: "application/json" },
@@ -224,7 +240,11 @@
 
     function render(data, query) {
       const total = Number(data.total) || 0;
-      status.textContent = countText(total) + (state.query ? ` for »${state.query}«` : "");
+      status.textContent = countText(total) + relaxedText(data)
+        + (state.query ? ` for »${state.query}«` : "");
+      notice.textContent = data.notice ? String(data.notice) : "";
+      notice.hidden = !data.notice;
+      renderSuggestion(data.suggestion ? String(data.suggestion) : "");
       results.replaceChildren(...(data.hits || []).map(hitItem));
       prev.hidden = state.page <= 1;
       next.hidden = state.page * options.limit >= total;
@@ -235,6 +255,23 @@
       more.replaceChildren(el("a", { href: pageUrl.href, target: options.target,
         rel: "noopener", text: `Se alle resultater på ${pageUrl.host}` }));
       if (options.facets) renderFacets(data.facets || {});
+    }
+
+    function renderSuggestion(word) {
+      suggestion.hidden = !word;
+      if (!word) {
+        suggestion.replaceChildren();
+        return;
+      }
+      const button = el("button", { type: "button", text: word });
+      button.addEventListener("click", () => {
+        input.value = word;
+        state.query = word;
+        state.page = 1;
+        run();
+      });
+      suggestion.replaceChildren(document.createTextNode("Mente du "), button,
+        document.createTextNode("?"));
     }
 
     function hitItem(hit) {

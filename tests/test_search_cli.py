@@ -1,0 +1,59 @@
+"""The reading commands start light: `search`, `stats` and `show` of a text file import only
+what they use, never the ingester's parsers or the web stack. A correctness check of the import
+set, run in a fresh interpreter; how long a start takes is measured in bench/run.py."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from soev_search.index import rebuild
+
+HEAVY = ("langdetect", "trafilatura", "lxml", "bs4", "pypdf", "charset_normalizer", "tqdm",
+         "flask", "waitress")
+REPORT_MODULES = (
+    "import json, sys\n"
+    "from soev_search import cli\n"
+    "code = cli.main(sys.argv[1:])\n"
+    "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+def modules_after(*args: str) -> tuple[str, set[str]]:
+    proc = subprocess.run([sys.executable, "-c", REPORT_MODULES, *args], capture_output=True,
+                          text=True, timeout=120, check=True)
+    return proc.stdout, {name.split(".")[0] for name in json.loads(
+        proc.stderr.strip().splitlines()[-1])}
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    target = tmp_path_factory.mktemp("cli") / "index"
+    rebuild(corpus, target)
+    return target
+
+
+@pytest.mark.parametrize("command", [["search", "socialøkonomi"], ["stats"],
+                                     ["search", "kantine", "--json"]])
+def test_search_and_stats_import_no_ingester_parser(index_dir, command):
+    out, loaded = modules_after(*command, "--index", str(index_dir))
+    assert out.strip()  # the command did answer
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+    assert "whoosh" in loaded
+
+
+def test_show_of_a_danish_text_file_imports_no_html_pdf_or_web_stack(tmp_path):
+    note = tmp_path / "notat.txt"
+    note.write_text("Notat om socialøkonomi\n\nKommunen har i år arbejdet med sociale "
+                    "virksomheder, og vi har været glade for det samarbejde, der er kommet "
+                    "ud af det. Det giver os også nogle nye muligheder i de kommende år, og "
+                    "vi vil gerne gøre mere.\n", encoding="utf-8")
+    out, loaded = modules_after("show", str(note), "--text")
+    assert "sociale virksomheder" in out
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
