@@ -151,6 +151,7 @@ def test_embed_script_shows_the_snippets_question_as_text(
             widget.get_by_role("button", name="Søg", exact=True).click()
             label = widget.locator(".snippet .section")
             expect(label).to_have_text(re.compile("^" + re.escape(HOSTILE_QUESTION[:30])))
+            expect(label).not_to_have_text(re.compile(r"[?…]:$"))  # no ":" after its own end
             expect(widget.locator(".snippet mark")).to_have_text(SECTION_WORD)
             # the question's markup is text: no element was made from it
             assert widget.locator(".snippet b, .snippet img").count() == 0

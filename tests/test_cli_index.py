@@ -20,7 +20,7 @@ from soev_search.search import SearchEngine
 from soev_search.store import BUILDS, current_build
 
 HIT_KEYS = {"id", "title", "municipality", "year", "date", "doctype", "language", "score", "url",
-            "snippet", "snippet_section"}
+            "snippet", "snippet_section", "snippet_label"}
 
 
 def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -122,6 +122,15 @@ def test_search_readable_output(index_dir):
     assert result.returncode == 0
     assert "documents (page 1 of 1)" in result.stdout
     assert "*kantinedriften*" in result.stdout.lower()
+    assert "   Bruges strategien aftalen aktivt? " in result.stdout  # its own "?", no ":"
+
+
+def test_readable_counts_are_singular_for_one(index_dir):
+    one = cli("search", "hillerød", "--index", str(index_dir))
+    assert "\n1 document (page 1 of 1)\n" in f"\n{one.stdout}"
+    listing = cli("compare", "--municipality", "Roskilde", "--index", str(index_dir)).stdout
+    assert listing.startswith("1 document: Roskilde 2018\n")
+    assert "(1 answer)" in listing and "answers)" not in listing
 
 
 def test_compare_lists_questions_and_answers_one(index_dir):

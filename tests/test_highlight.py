@@ -14,8 +14,9 @@ from soev_search.document import Section
 from soev_search.highlight import Highlighter, highlighter_for, section_label
 from soev_search.index import rebuild
 from soev_search.query import parse
-from soev_search.results import Hit, SearchRequest
+from soev_search.results import Hit, SearchRequest, label_with_separator
 from soev_search.search import SearchEngine
+from soev_search.synonyms import Synonyms
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 INTRO = ("Hvordan er status for kommunernes arbejde med socialøkonomi?",
@@ -74,6 +75,15 @@ def test_a_snippet_from_an_answer_names_its_question(sample):
     hits = status_hits(sample, "fleksjob")
     assert hits["Silkeborg"].snippet_section == "Hvad ønsker kommunen at opnå gennem en …"
     assert all(len(hit.snippet_section or "") <= 50 for hit in hits.values())
+
+
+def test_the_label_gets_a_colon_only_when_its_section_has_no_end_of_its_own(sample):
+    [hit] = sample.search(SearchRequest("kantinedriften")).hits
+    assert hit.snippet_label == "Bruges strategien aftalen aktivt?"
+    assert status_hits(sample, "fleksjob")["Silkeborg"].snippet_label == (
+        "Hvad ønsker kommunen at opnå gennem en …")
+    assert [label_with_separator(s) for s in ("Formål", "Formål:", "Status.", "", None)] == [
+        "Formål:", "Formål:", "Status.", None, None]
 
 
 def test_the_notes_snippet_has_no_section(sample):
@@ -225,3 +235,27 @@ def test_a_prefix_counts_as_one_word_whether_it_matched_as_typed_or_stemmed(anal
     hl = highlighter_for(analyzer, parse("beskæftigelse*").tree)
     assert hl.keys("beskæftigelsesindsatsen") == hl.keys("beskæftigelse") == {"beskaeftigelse"}
     assert hl.keys("kantine") == frozenset()
+
+
+def test_a_multi_word_synonyms_words_are_marked_only_as_that_phrase():
+    analyzer = DanishAnalyzer()
+    synonyms = Synonyms.parse("socialøkonomi, social økonomi\n",
+                              lambda text: analyzer.terms(text, index=False))
+    highlighter = highlighter_for(analyzer, parse("socialøkonomi").tree, synonyms)
+    text = ("Sociale tilbud og socialvirksomhed; social økonomi i kommunen, "
+            "socialøkonomi og økonomi.")
+    assert marked(highlighter.mark(text)) == ["social", "økonomi", "socialøkonomi"]
+    # typed as words, each word is itself a query word and marked wherever it occurs
+    typed = highlighter_for(analyzer, parse("social økonomi").tree, synonyms)
+    assert marked(typed.mark(text)) == ["Sociale", "socialvirksomhed", "social", "økonomi",
+                                        "socialøkonomi", "økonomi"]
+
+
+def test_socialoekonomi_marks_no_lone_social_in_the_corpus(sample):
+    # Hillerød writes "sociale økonomiske virksomheder": the synonym as a phrase, marked
+    phrase = re.compile(r"<mark>sociale</mark> <mark>økonomiske</mark>", re.IGNORECASE)
+    for query in ("socialøkonomi", "socialøkonomi kantine cykel fleksjob"):
+        words = {word.lower() for hit in sample.search(SearchRequest(query)).hits
+                 for word in marked(phrase.sub("", hit.snippet))}
+        assert words and not words & {"social", "sociale", "socialservice",
+                                      "socialvirksomhed", "økonomiske"}, (query, words)

@@ -340,6 +340,14 @@ def test_sample_corpus_queries(corpus_engine, query, expected):
     assert corpus_engine.search(SearchRequest(query)).total >= expected
 
 
+def test_a_synonyms_entry_is_known_so_no_did_you_mean(corpus_engine):
+    # "flexjob" is in no document but is the shipped synonym of "fleksjob"
+    result = corpus_engine.search(SearchRequest("flexjob"))
+    assert result.total >= 4 and result.suggestion is None
+    assert corpus_engine.search(SearchRequest("flexjob kantime")).suggestion == (
+        "flexjob kantine")
+
+
 def municipalities(engine: SearchEngine, query: str) -> set[str]:
     """The municipalities of the documents matching the whole query."""
     result = engine.search(SearchRequest(query, per_page=100))

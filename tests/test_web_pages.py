@@ -101,7 +101,7 @@ def test_a_snippet_shows_the_question_it_answers(client: FlaskClient) -> None:
     page = soup(client.get("/", query_string={"q": "kantinedriften"}))
     (hit,) = page.select("li.hit")
     assert hit.select_one(".snippet .snippet-section").get_text() == (
-        "Bruges strategien aftalen aktivt?:")
+        "Bruges strategien aftalen aktivt?")
     assert [m.get_text() for m in hit.select(".snippet mark")] == ["kantinedriften"]
 
 

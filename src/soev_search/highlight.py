@@ -48,6 +48,7 @@ _GAP = " … "
 SECTION_LABEL_CHARS = 48
 _SPACE = re.compile(r"\s+")
 _ASIDE = re.compile(r"\s*\([^()]*\)")
+_WORD_CHAR = re.compile(r"\w")
 
 # How repeated a passage's text is in the corpus, 0.0 (its own) to 1.0 (copied everywhere).
 Repetition = Callable[[str], float]
@@ -86,10 +87,19 @@ def highlighter_for(analyzer: DanishAnalyzer, tree: Node | None,
                     synonyms: Synonyms | None = None,
                     weight: Callable[[str], float] | None = None) -> Highlighter:
     """Marks what the query's positive words, phrases and prefixes match, and the synonyms
-    they were searched with; `weight` gives a term's weight in snippets (its idf)."""
+    they were searched with; `weight` gives a term's weight in snippets (its idf). A
+    multi-word synonym was searched as a phrase, so its words are marked only as that phrase
+    ("social økonomi" for socialøkonomi marks no lone "sociale")."""
     terms: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
     prefixes: set[str] = set()
     typed: list[str] = []  # the terms of all the plain words, for a multi-word synonym
+
+    def add_synonyms(of: list[str]) -> None:
+        for other in synonyms.of(of) if synonyms else ():
+            other_terms = tuple(analyzer.terms(other, index=False))
+            (phrases.add if len(other_terms) > 1 else terms.update)(other_terms)
+
     for node in positive_leaves(tree):
         if isinstance(node, Prefix) or (isinstance(node, Field) and node.value.endswith("*")):
             prefixes.add(normalize((node.text if isinstance(node, Prefix)
@@ -100,12 +110,12 @@ def highlighter_for(analyzer: DanishAnalyzer, tree: Node | None,
             found = analyzer.terms(text, index=False)
             terms.update(found)
             typed.extend(found if isinstance(node, Word) else ())
-            for other in synonyms.of(found) if synonyms else ():
-                terms.update(analyzer.terms(other, index=False))
-    for other in synonyms.of(typed) if synonyms and len(typed) > 1 else ():
-        terms.update(analyzer.terms(other, index=False))
-    weights = {term: weight(term) for term in terms} if weight is not None else None
-    return Highlighter(analyzer, terms, prefixes, weights)
+            add_synonyms(found)
+    if len(typed) > 1:
+        add_synonyms(typed)
+    weighed = terms.union(*phrases)
+    weights = {term: weight(term) for term in weighed} if weight is not None else None
+    return Highlighter(analyzer, terms, prefixes, weights, phrases)
 
 
 def idf(frequency: int, documents: int) -> float:
@@ -115,10 +125,13 @@ def idf(frequency: int, documents: int) -> float:
 
 class Highlighter:
     def __init__(self, analyzer: DanishAnalyzer, terms: Iterable[str],
-                 prefixes: Iterable[str] = (), weights: Mapping[str, float] | None = None
-                 ) -> None:
+                 prefixes: Iterable[str] = (), weights: Mapping[str, float] | None = None,
+                 phrases: Iterable[tuple[str, ...]] = ()) -> None:
         self.analyzer = analyzer
-        self.terms = frozenset(terms)
+        # Matched wherever they occur; a phrase's terms only as consecutive words.
+        self.phrases = tuple(phrases)
+        self._phrase_only = frozenset(t for p in self.phrases for t in p) - frozenset(terms)
+        self.terms = frozenset(terms) | self._phrase_only
         # A prefix matches as typed or stemmed; either way it counts as the one query word.
         self._prefix_of = {form: prefix for prefix in prefixes for form in (stem(prefix), prefix)}
         self.prefixes = tuple(self._prefix_of)
@@ -158,7 +171,27 @@ class Highlighter:
                 keys = self.keys(text[start:end])
                 if keys:
                     found[start] = _Match(start, end, keys)
-        return [found[start] for start in sorted(found)]
+        return self._in_phrases([found[start] for start in sorted(found)], text)
+
+    def _in_phrases(self, matches: list[_Match], text: str) -> list[_Match]:
+        """The matches without the phrase terms of words that are not in their phrase."""
+        if not self._phrase_only:
+            return matches
+        in_phrase: dict[int, set[str]] = {}
+        for phrase in self.phrases:
+            for at in range(len(matches) - len(phrase) + 1):
+                run = matches[at:at + len(phrase)]
+                if all(term in match.keys for term, match in zip(phrase, run, strict=True)) \
+                        and all(not _WORD_CHAR.search(text[a.end:b.start])
+                                for a, b in itertools.pairwise(run)):
+                    for term, match in zip(phrase, run, strict=True):
+                        in_phrase.setdefault(match.start, set()).add(term)
+        kept = []
+        for match in matches:
+            keys = match.keys - (self._phrase_only - in_phrase.get(match.start, set()))
+            if keys:
+                kept.append(_Match(match.start, match.end, frozenset(keys)))
+        return kept
 
     def mark(self, text: str) -> str:
         """The whole text, escaped, with <mark> around every matched word."""

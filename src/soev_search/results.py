@@ -68,6 +68,22 @@ class Hit:
     url: str | None = None
     # Plain text: the question the snippet's passage answers (questionnaires), else None.
     snippet_section: str | None = None
+    # The section as shown before the snippet: "Formål:", but "Bruges den aktivt?" as is.
+    snippet_label: str | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "snippet_label", label_with_separator(self.snippet_section))
+
+
+# A label already ending like this reads as one; a ":" after it would be doubled punctuation.
+_ENDS_A_LABEL = tuple("?!.:;…")
+
+
+def label_with_separator(section: str | None) -> str | None:
+    """The section as a label before the text it heads: with ":" unless it ends in punctuation."""
+    if not section:
+        return None
+    return section if section.endswith(_ENDS_A_LABEL) else f"{section}:"
 
 
 @dataclass(frozen=True)

@@ -141,10 +141,10 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def _print_questions(comparison: Comparison) -> None:
-    print(f"{len(comparison.documents)} documents: "
+    print(f"{counted(len(comparison.documents), 'document')}: "
           + ", ".join(column_label(d) for d in comparison.documents))
     for number, question in enumerate(comparison.questions, 1):
-        print(f"{number:3}. {question.text} ({len(question.answers)} answers)")
+        print(f"{number:3}. {question.text} ({counted(len(question.answers), 'answer')})")
     print("\nFigures:")
     for key, bars in comparison.charts.items():
         values = ", ".join(f"{bar.label} {bar.figure.as_text() if bar.figure else '-'}"
@@ -162,6 +162,11 @@ def _print_answers(comparison: Comparison) -> None:
         answer = question.answers.get(doc.id)
         print(f"\n{column_label(doc)}:\n  " + ("\n  ".join(answer.splitlines()) if answer
                                                else "(not answered)"))
+
+
+def counted(number: int, noun: str) -> str:
+    """"1 document", "2 documents": the CLI's English count of a regular noun."""
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _engine(args: argparse.Namespace) -> SearchBackend:
@@ -187,7 +192,7 @@ def _print_result(result: SearchResult, bold: bool) -> None:
     marks = ("\033[1m", "\033[0m") if bold else ("*", "*")
     pages = max(1, -(-result.total // result.per_page))
     with_all = f", {result.exact_total} with all the words" if result.relaxed else ""
-    print(f"{result.total} documents{with_all} (page {result.page} of {pages})")
+    print(f"{counted(result.total, 'document')}{with_all} (page {result.page} of {pages})")
     for number, hit in enumerate(result.hits, (result.page - 1) * result.per_page + 1):
         about = " · ".join(str(v) for v in (hit.municipality, hit.date or hit.year,
                                                hit.doctype, hit.language) if v)
@@ -195,7 +200,7 @@ def _print_result(result: SearchResult, bold: bool) -> None:
         if hit.url:
             print(f"   {hit.url}")
         snippet = _MARK.sub(lambda m: marks[m.group() == "</mark>"], hit.snippet)
-        section = f"{hit.snippet_section}: " if hit.snippet_section else ""
+        section = f"{hit.snippet_label} " if hit.snippet_label else ""
         print(f"   {section}{html.unescape(snippet)}")
     for name in FACETS:
         values = result.facets.get(name, [])

@@ -261,7 +261,8 @@ class _Search:
         highlighter = highlighter_for(
             self.build.analyzer, self.tree, self.compiler.synonyms,
             lambda term: idf(self.searcher.doc_frequency("text", term), documents))
-        suggester = Suggester(self.build.analyzer, self.searcher.reader(), self.build.spelling)
+        suggester = Suggester(self.build.analyzer, self.searcher.reader(), self.build.spelling,
+                              self.compiler.synonyms)
         return SearchResult(
             query=self.request.query,
             total=len(self.matching),

@@ -9,16 +9,19 @@ from whoosh.reading import IndexReader
 from soev_search.analysis import DanishAnalyzer
 from soev_search.query import DEFAULT_FIELDS, Node, Word, positive_leaves
 from soev_search.spelling import SpellingWords
+from soev_search.synonyms import Synonyms
 
 
 class Suggester:
-    """A word is known when one of its terms is in the index; an unknown word gets the
-    most frequent word of the build's spelling list within two edits that is known."""
+    """A word is known when its terms are in the index or it is a synonyms entry (it finds
+    the documents of its synonyms); an unknown word gets the most frequent word of the
+    build's spelling list within two edits that is known."""
 
     def __init__(self, analyzer: DanishAnalyzer, reader: IndexReader,
-                 spelling: Callable[[], SpellingWords]) -> None:
+                 spelling: Callable[[], SpellingWords], synonyms: Synonyms) -> None:
         self.analyzer = analyzer
         self.reader = reader
+        self.synonyms = synonyms
         # Called only for an unknown word: most queries never need the word list.
         self.spelling = spelling
 
@@ -36,7 +39,7 @@ class Suggester:
 
     def _known(self, word: str) -> bool:
         terms = self.analyzer.terms(word, index=False)
-        return not terms or all(
+        return not terms or bool(self.synonyms.of(terms)) or all(
             any(self.reader.doc_frequency(field, term) for field in DEFAULT_FIELDS)
             for term in terms)
 

@@ -629,7 +629,8 @@ class _Search:
             facets={name: facet_values(name, self.counts[name], self._active(name))
                     for name in FACETS},
             without_value={name: self.counts[name].get("", 0) for name in FACETS},
-            suggestion=_Suggester(self.state, self.conn).suggest(self.request.query, self.tree),
+            suggestion=_Suggester(self.state, self.conn, self.synonyms).suggest(
+                self.request.query, self.tree),
             notice=self.notice,
         )
 
@@ -648,23 +649,30 @@ class _Search:
 
 
 class _Suggester:
-    """"Did you mean": unknown words replaced by the most frequent close known word."""
+    """"Did you mean": unknown words replaced by the most frequent close known word. A
+    synonyms entry is known: it finds the documents of its synonyms."""
 
-    def __init__(self, state: _BuildState, conn: psycopg.Connection) -> None:
+    def __init__(self, state: _BuildState, conn: psycopg.Connection,
+                 synonyms: Synonyms) -> None:
         self.state = state
         self.conn = conn
+        self.synonyms = synonyms
 
     def suggest(self, raw: str, tree: Node | None) -> str | None:
         suggestion = raw
         changed = False
         for node in positive_leaves(tree):
-            if not isinstance(node, Word) or self._known([node.text]):
+            if not isinstance(node, Word) or self._is_synonym(node.text) \
+                    or self._known([node.text]):
                 continue
             correction = self._closest(node.text)
             if correction:
                 suggestion = suggestion.replace(node.text, correction, 1)
                 changed = True
         return suggestion if changed else None
+
+    def _is_synonym(self, word: str) -> bool:
+        return bool(self.synonyms.of(self.state.analyzer.terms(word, index=False)))
 
     def _known(self, words: list[str]) -> list[str]:
         """The words all of whose terms occur in some title or text."""

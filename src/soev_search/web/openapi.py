@@ -94,6 +94,9 @@ SCHEMAS: dict[str, Any] = {
                                 "description": "Plain text: the question whose answer the "
                                                "snippet comes from (questionnaires), "
                                                "shortened; null otherwise"},
+            "snippet_label": {"type": "string", "nullable": True,
+                              "description": "snippet_section as shown before the snippet: "
+                                             "with \":\" unless it ends in punctuation"},
             "url": {"type": "string", "nullable": True,
                     "description": "Where the document was fetched from, if it was"},
         },

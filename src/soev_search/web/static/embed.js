@@ -286,8 +286,8 @@
       ]);
       if (hit.snippet) {
         // The section (the question the passage answers) is plain text: a text node.
-        const section = hit.snippet_section
-          ? [el("span", { class: "section", text: `${String(hit.snippet_section)}:` }), " "] : [];
+        const section = hit.snippet_label
+          ? [el("span", { class: "section", text: String(hit.snippet_label) }), " "] : [];
         item.append(el("p", { class: "snippet" }, [...section, ...snippetNodes(hit.snippet)]));
       }
       return item;
