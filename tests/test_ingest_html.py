@@ -23,7 +23,7 @@ FORBIDDEN = {
                             "Selvbetjening", "Om kommunen", "Forside", "Del siden", "Facebook",
                             "Sidst opdateret", "Skovvej", "Instagram", "Tilgængelighedserklæring",
                             "Kunne du bruge siden", "Se også", "Indkøbspolitik",
-                            "Hvad søger du"],
+                            "Hvad søger du", "erhverv@favrskov.dk"],
     "legacy_news.html": ["Kalender", "Frivilligjob", "Tilbage til nyheder", "Udskriv",
                          "Nørregade", "Åbent man-tors"],
     "theme_post.html": ["skip to Main Content", "Status i kommunerne", "Del dette indlæg",
@@ -79,6 +79,7 @@ def test_declared_windows_1252_page_reads_right(documents):
 def test_page_without_semantic_markup_finds_its_text(documents):
     news = documents["legacy_news.html"]
     assert news.text.startswith("Ny café skal give job til borgere på kanten")
+    assert news.title == "Ny café skal give job til borgere på kanten"  # not "Nyheder"
     assert news.municipality == "Holstebro"
 
 
@@ -207,3 +208,80 @@ def test_furniture_inside_the_article_goes_and_the_article_stays(tmp_path, kind)
     assert text.endswith(ARTICLE_TEXT[-1])
     for phrase in FORBIDDEN_FURNITURE:
         assert phrase not in text, phrase
+
+
+# Side columns and contact boxes next to the article, in markup other than the fixtures'.
+SIDE_COLUMNS = {
+    "wordpress widget area, english": (
+        "<div id='secondary' class='widget-area sidebar-right' role='complementary'>"
+        "<section class='widget'><h2>Contact us</h2><p>Mette Holm, phone 12 34 56 78, "
+        "open Monday to Thursday 9 to 15, write to us at info@example.dk any time.</p>"
+        "</section><section class='widget'><h2>Most read</h2><p>Genbrugsbutik åbner i Struer "
+        "og søger frivillige til at sortere tøj, møbler og bøger hver lørdag.</p>"
+        "<p>Frivillige driver cykelværksted for unge i Vinderup, og flere værksteder er på vej"
+        " i de andre byer i kommunen i løbet af foråret.</p></section></div>"),
+    "danish contact card in the article": (
+        "<div class='kontaktboks'><h3>Kontaktperson</h3><p>Mette Holm<br>Erhvervskonsulent<br>"
+        "Tlf. 12 34 56 78</p></div>"),
+    "complementary section with a contact card": (
+        "<section role='complementary'><div class='ContactCard'><strong>Spørgsmål?</strong>"
+        " Ring til Mette Holm på 12 34 56 78</div><h2>Mest læste</h2><p>Genbrugsbutik åbner "
+        "i Struer og søger frivillige.</p></section>"),
+    "side column of a layout table": (
+        "<table><tr><td class='sideColumn'><h3>Kontakt</h3><p>Mette Holm, tlf. 12 34 56 78"
+        "</p><p>Frivillige driver cykelværksted for unge i Vinderup.</p></td></tr></table>"),
+}
+FORBIDDEN_SIDE_COLUMN = ["Mette Holm", "12 34 56 78", "Contact us", "Kontakt", "Most read",
+                         "Mest læste", "Genbrugsbutik", "cykelværksted", "Spørgsmål?"]
+
+
+@pytest.mark.parametrize("kind", sorted(SIDE_COLUMNS))
+def test_side_columns_and_contact_boxes_go_and_the_article_stays(tmp_path, kind):
+    first, *rest = (f"<p>{text}</p>" for text in ARTICLE_TEXT[1:])
+    inside = kind.endswith("in the article")
+    side = SIDE_COLUMNS[kind]
+    path = tmp_path / "page.html"
+    path.write_text(
+        f"<html><head><title>{ARTICLE_TEXT[0]}</title></head><body><div class='has-sidebar'>"
+        f"<div class='content'><article><h1>{ARTICLE_TEXT[0]}</h1>{first}"
+        f"{side if inside else ''}{''.join(rest)}</article></div>{'' if inside else side}"
+        f"</div></body></html>", encoding="utf-8")
+    document = ingest_file(path, tmp_path)
+    assert isinstance(document, Document), document
+    text = squeeze(document.text)
+    for paragraph in ARTICLE_TEXT[1:]:
+        assert paragraph in text
+    for phrase in FORBIDDEN_SIDE_COLUMN:
+        assert phrase not in text, phrase
+
+
+OLD_PAGE = ("<html><head><title>{title}</title></head><body><table><tr><td>"
+            "<a href='/'><img src='logo.gif' alt='Frivilligcenter Vest'></a><br>"
+            "<a href='/nyheder'>Nyheder</a><br><a href='/kurser'>Kurser</a></td><td>{headline}"
+            "<p>Til foråret åbner en ny socialøkonomisk café i den gamle stationsbygning. "
+            "Caféen drives af foreningen Fælles Bord, som i forvejen har tre genbrugsbutikker."
+            "</p><p>Borgere i fleksjob og virksomhedspraktik skal stå for madlavning, servering"
+            " og rengøring, mens to faste medarbejdere tager sig af ledelse og oplæring.</p>"
+            "</td></tr></table></body></html>")
+HEADLINE = "Ny café giver job til borgere på kanten"
+
+
+@pytest.mark.parametrize(("title", "headline"), [
+    ("Nyheder", f"<font size='4'><b>{HEADLINE}</b></font>"),  # a section word
+    ("Kurser - Frivilligcenter Vest", f"<b>{HEADLINE}</b><br>"),  # a menu entry's text
+    ("Frivilligcenter Vest", f"<strong>{HEADLINE}</strong>"),  # the site's name (logo's alt)
+    ("Aktuelt", f"<h2 class='overskrift'>{HEADLINE}</h2>"),
+])
+def test_old_page_with_a_generic_title_takes_its_headline(tmp_path, title, headline):
+    path = tmp_path / "old.html"
+    path.write_text(OLD_PAGE.format(title=title, headline=headline), encoding="utf-8")
+    document = ingest_file(path, tmp_path)
+    assert isinstance(document, Document), document
+    assert document.title == HEADLINE
+
+
+def test_old_page_keeps_a_title_of_its_own(tmp_path):
+    path = tmp_path / "old.html"
+    path.write_text(OLD_PAGE.format(title="Café åbner på stationen - Frivilligcenter Vest",
+                                    headline=f"<b>{HEADLINE}</b>"), encoding="utf-8")
+    assert ingest_file(path, tmp_path).title == "Café åbner på stationen"

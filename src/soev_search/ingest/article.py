@@ -5,7 +5,9 @@ trafilatura (Barbaresi 2021) does the hard part, finding the article on any site
 
 - before: small furniture boxes that sit inside the article (share and print toolbars,
   feedback widgets, tag lines, author boxes, "read also" teasers) are dropped by their
-  class/id words, because trafilatura keeps what sits inside <article>/<main>;
+  class/id words, because trafilatura keeps what sits inside <article>/<main>; so are side
+  columns and contact boxes next to the article (class/id words, role="complementary") of any
+  size, unless they hold the headline or most of the page's text (a "has-sidebar" wrapper);
 - after: trafilatura is asked to keep links, so that teasers can be told by their shape, in any
   language: a paragraph that is a short prefix and one link ("Læs også: [title](url)", "Lea
   también: ..."), and a run of link-only paragraphs ending the text (a "related" list) with
@@ -26,6 +28,12 @@ _FURNITURE_CLASS = re.compile(
     r"author-bio|about-author|tags|taglist|tag-list|post-tags|entry-tags|categories|cat-links|"
     r"tags-links|read-also|also-read|laes-ogsaa|laes-ogsa|see-also|se-ogsaa|se-ogsa)"
     r"(?:$|[-_\s])", re.IGNORECASE)
+# Side columns and contact boxes: words that start a class/id word ("asideContent", "kontaktboks").
+_SIDE_CLASS = re.compile(
+    r"(?:^|[-_\s])(?:aside|sidebar|side-bar|sidecol|side-col|sidecolumn|side-column|sidebox|"
+    r"side-box|sidespalte|hoejrespalte|højrespalte|widget-area|complementary|contact|kontakt)",
+    re.IGNORECASE)
+_CONTENT_TAGS = ("html", "body", "article", "main")
 # A data table's cell holds a value or a phrase; more prose than this means page layout.
 MAX_CELL_CHARS = 300
 # [text](url) and [text](<url>), as trafilatura writes links; URLs may hold one level of (...).
@@ -48,6 +56,7 @@ def article_text(tree: HtmlElement) -> str:
     # headline set in bold; its recall mode keeps it. On the dev set this costs 0.0005 F1.
     legacy = not _has_semantic_markup(tree)
     _drop_small_furniture(tree)
+    _drop_side_columns(tree)
     _unwrap_layout_tables(tree)
     try:
         text = trafilatura.extract(tree, include_comments=False, include_tables=True,
@@ -69,6 +78,29 @@ def _drop_small_furniture(tree: HtmlElement) -> None:
     for box in boxes:
         if box.getparent() is not None and _chars(box) <= MAX_FURNITURE_CHARS:
             box.drop_tree()  # keeps the text after the box (its tail)
+
+
+def _drop_side_columns(tree: HtmlElement) -> None:
+    page_chars, page_prose = _chars(tree), _prose_chars(tree)
+    columns = [element for element in tree.iter()
+               if isinstance(element.tag, str) and element.tag not in _CONTENT_TAGS
+               and element.get("role") != "main"
+               and (element.get("role") == "complementary" or _SIDE_CLASS.search(
+                   f"{element.get('class', '')} {element.get('id', '')}"))]
+    for column in columns:
+        if column.getparent() is None or _holds_the_article(column, page_chars, page_prose):
+            continue
+        column.drop_tree()
+
+
+def _holds_the_article(element: HtmlElement, page_chars: int, page_prose: int) -> bool:
+    """A wrapper named after its side column ("sidebar-and-content", "has-sidebar")."""
+    return bool(element.xpath(".//h1|.//article|.//main|.//*[@role='main']")) \
+        or _chars(element) > page_chars / 2 or _prose_chars(element) > page_prose / 2
+
+
+def _prose_chars(element: HtmlElement) -> int:
+    return sum(_chars(paragraph) for paragraph in element.iter("p"))
 
 
 def _unwrap_layout_tables(tree: HtmlElement) -> None:

@@ -23,6 +23,14 @@ _DATE_META = ("article:published_time", "datePublished", "date", "dc.date", "dc.
               "dcterms.created", "dcterms.issued", "pubdate", "publish-date", "og:published_time",
               "article:modified_time", "dcterms.modified")
 _SITE_SUFFIX = re.compile(r"\s+[|–—·:-]\s+[^|–—·:-]{2,60}$")
+# A <title> that names a site section rather than the page: "Nyheder - Frivilligcenter Nordvest".
+_SECTION_TITLES = frozenset({
+    "nyheder", "nyhed", "nyt", "aktuelt", "forside", "startside", "velkommen", "artikel",
+    "artikler", "presse", "pressemeddelelser", "pressemeddelelse", "blog", "arkiv", "om os",
+    "news", "home", "homepage", "welcome", "article", "articles", "press", "archive", "index",
+    "untitled"})
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "b", "strong", "big", "font")
+_MAX_HEADING_CHARS = 200
 
 
 @dataclass
@@ -56,10 +64,16 @@ def extract_html(raw: bytes) -> HtmlPage:
         return HtmlPage(_rule_text(html), None, None, False, "")
     title, date = _title(tree), _date(tree)
     is_article, publisher = _is_article(tree), _publisher(tree)
+    headline = _headline(tree) if title is None else None
+    headings = _heading_texts(tree) if title is None and headline is None else set()
     text = normalize_text(article_text(tree))  # trafilatura prunes the tree: metadata first
     if len(text) < MIN_HTML_CHARS:
         other = _rule_text(html)
         text = other if len(other) > len(text) else text
+    if title is None:
+        first_line = text.split("\n", 1)[0].strip()
+        title = headline or (first_line if first_line in headings else None) \
+            or _clean_title(_SITE_SUFFIX.sub("", _page_title(tree)))
     return HtmlPage(text, title, date, is_article, publisher)
 
 
@@ -95,10 +109,46 @@ def _meta(tree: HtmlElement, *keys: str) -> str | None:
 
 
 def _title(tree: HtmlElement) -> str | None:
+    """og:title, the <h1> or the <title> without its site suffix; None when only a <title>
+    that names a site section or the site itself is there (old pages: see _headline)."""
     title = _meta(tree, "og:title", "twitter:title", "dc.title")
     title = title or _text(tree.find(".//h1"))
-    title = title or _SITE_SUFFIX.sub("", _page_title(tree))
+    page_title = _SITE_SUFFIX.sub("", _page_title(tree))
+    if not title and not _is_generic(page_title, tree):
+        title = page_title
+    return _clean_title(title or "")
+
+
+def _clean_title(title: str) -> str | None:
     return " ".join(title.split())[:300] or None
+
+
+def _is_generic(title: str, tree: HtmlElement) -> bool:
+    """A site section ("Nyheder") or the site's own name: a word of our list, og:site_name,
+    or the text of a link on the page (the menu entry, the logo's link)."""
+    key = title.strip().casefold()
+    if not key or key in _SECTION_TITLES or key == (_meta(tree, "og:site_name") or "").casefold():
+        return True
+    return any(_text(link).casefold() == key or (link.find("img") is not None and any(
+        (image.get("alt") or "").strip().casefold() == key for image in link.iter("img")))
+        for link in tree.iter("a"))
+
+
+def _headline(tree: HtmlElement) -> str | None:
+    """trafilatura's title (a headline by its class, the first <h2> ...) unless it is generic.
+    Its title step alone: the whole extract_metadata also runs date detection on every page."""
+    from trafilatura.metadata import extract_title
+
+    title = extract_title(tree) or ""
+    title = _SITE_SUFFIX.sub("", title)
+    return None if _is_generic(title, tree) else _clean_title(title)
+
+
+def _heading_texts(tree: HtmlElement) -> set[str]:
+    """Short texts set as headings or in bold: the article's first line, if it is one of them,
+    is its headline."""
+    texts = (" ".join(_text(element).split()) for element in tree.iter(*_HEADING_TAGS))
+    return {text for text in texts if 0 < len(text) <= _MAX_HEADING_CHARS}
 
 
 def _date(tree: HtmlElement) -> str | None:
