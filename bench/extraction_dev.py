@@ -78,7 +78,7 @@ def timings(dev: Path, limit: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--dev", type=Path, default=ROOT.parent.parent / "shared" /
+    parser.add_argument("--dev", type=Path, default=ROOT.parent / "shared" /
                         "extraction-dev")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--time-pages", type=int, default=300,
