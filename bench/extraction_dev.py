@@ -32,13 +32,19 @@ SUMMARY = re.compile(r"^F1 ([\d.]+) P ([\d.]+) R ([\d.]+) pages (\d+) failed (\d
 FAILED_PAGE = re.compile(r"^\s+\d+ wrong .*?(\S+\.html)\s+\S+\s+\[(.*)\]$")
 
 
+class ScoreFailed(RuntimeError):
+    """score.py itself did not finish: that extractor's row is reported as failed."""
+
+
 def score(dev: Path, command: str, jobs: int) -> tuple[dict[str, float], list[str], float]:
     """(F1, P, R, pages, failed), the pages that failed, and the wall time in seconds."""
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, str(dev / "score.py"), "--cmd", command, "--jobs", str(jobs),
-         "--worst", "100000"], capture_output=True, text=True, check=True, cwd=ROOT)
+         "--worst", "100000"], capture_output=True, text=True, cwd=ROOT)
     elapsed = time.perf_counter() - start
+    if result.returncode != 0:  # e.g. score.py's in-process trafilatura aborting on a page
+        raise ScoreFailed(f"score.py --cmd {command!r} exited with {result.returncode}")
     lines = result.stdout.strip().split("\n")
     match = SUMMARY.match(lines[-1])
     if match is None:
@@ -87,14 +93,19 @@ def main() -> None:
     if not (args.dev / "score.py").exists():
         raise SystemExit(f"no development set at {args.dev} (pass --dev)")
     ours_command = f"{VENV_BIN / 'soev-index'} show {{file}} --text"
-    rows = {"soev-index show --text": score(args.dev, ours_command, args.jobs),
-            "trafilatura (score.py's reference)": score(args.dev, "trafilatura", args.jobs)}
     print(f"{'extractor':38} {'F1':>6} {'P':>6} {'R':>6} {'failed':>6} {'wall s':>7}")
-    for name, (figures, _, elapsed) in rows.items():
+    # Each row is printed as soon as it is known: one extractor's crash loses no other figure.
+    for name, command in (("soev-index show --text", ours_command),
+                          ("trafilatura (score.py's reference)", "trafilatura")):
+        try:
+            figures, failed, elapsed = score(args.dev, command, args.jobs)
+        except ScoreFailed as exc:
+            print(f"{name:38} not scored: {exc}", flush=True)
+            continue
         print(f"{name:38} {figures['F1']:6.3f} {figures['P']:6.3f} {figures['R']:6.3f} "
-              f"{int(figures['failed']):6d} {elapsed:7.0f}")
-    for page in rows["soev-index show --text"][1]:
-        print(f"  ours failed: {page}")
+              f"{int(figures['failed']):6d} {elapsed:7.0f}", flush=True)
+        for page in failed:
+            print(f"  failed: {page}", flush=True)
     if args.time_pages:
         print(f"\nmedian ms per page, first {args.time_pages} pages, one process:")
         for name, ms in timings(args.dev, args.time_pages).items():
