@@ -34,8 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("update", "add new, re-index changed and delete removed files", _run_update),
     ):
         sub = commands.add_parser(name, help=help_text)
-        sub.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
-        sub.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+        settings.add_path_options(sub)
         _add_workers(sub)
         _add_backend(sub)
         sub.set_defaults(handler=handler)
@@ -56,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--page", type=int, default=1)
     search.add_argument("--limit", type=int, default=10)
     search.add_argument("--json", action="store_true")
-    search.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    settings.add_path_options(search, corpus=False)
     _add_backend(search)
     search.set_defaults(handler=_run_search)
 
@@ -65,12 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     similar.add_argument("document", metavar="FILE|ID")
     similar.add_argument("--limit", type=int, default=5, help="how many (1-50, default 5)")
     similar.add_argument("--json", action="store_true")
-    similar.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
-    similar.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    settings.add_path_options(similar)
     similar.set_defaults(handler=_run_similar)
 
     stats = commands.add_parser("stats", help="what the index holds")
-    stats.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    settings.add_path_options(stats, corpus=False)
     stats.add_argument("--json", action="store_true")
     _add_backend(stats)
     stats.set_defaults(handler=_run_stats)
@@ -81,15 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--municipality", action="append", default=[],
                          help="only these municipalities (repeat for several)")
     compare.add_argument("--json", action="store_true")
-    compare.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    settings.add_path_options(compare, corpus=False)
     _add_backend(compare)
     compare.set_defaults(handler=_run_compare)
 
     serve = commands.add_parser("serve", help="serve the web UI and API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
-    serve.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    settings.add_path_options(serve)
     serve.add_argument("--threads", type=int,
                        help="server threads (default: $SOEV_THREADS or 4 per CPU)")
     _add_workers(serve)

@@ -26,13 +26,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--no-update", action="store_true", help="do not update the index")
     add.add_argument("--timeout", type=int,
                      help="seconds to wait for a server (default: $SOEV_FETCH_TIMEOUT or 20)")
-    add.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
-    add.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    settings.add_path_options(add)
     add.set_defaults(handler=run_add)
 
     watch = commands.add_parser("watch", help="keep the index current as the corpus changes")
-    watch.add_argument("--corpus", help="corpus folder (default: $SOEV_CORPUS or ./corpus)")
-    watch.add_argument("--index", help="index folder (default: $SOEV_INDEX or ./index)")
+    settings.add_path_options(watch)
     watch.add_argument("--workers", type=int,
                        help="processes for reading files (default: $SOEV_WORKERS or the CPUs)")
     watch.set_defaults(handler=run_watch)

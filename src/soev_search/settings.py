@@ -11,9 +11,12 @@ from __future__ import annotations
 import os
 from dataclasses import MISSING, Field, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from soev_search.errors import SoevError
+
+if TYPE_CHECKING:
+    import argparse
 
 ENV_PREFIX = "SOEV_"
 BACKENDS = ("whoosh", "postgres")
@@ -78,6 +81,14 @@ class Settings:
     @staticmethod
     def env_name(name: str) -> str:
         return ENV_PREFIX + name.upper()
+
+
+def add_path_options(command: argparse.ArgumentParser, corpus: bool = True) -> None:
+    """`--corpus` (unless not needed) and `--index` for a command, help from the settings."""
+    for name in ("corpus", "index")[0 if corpus else 1:]:
+        setting = next(f for f in fields(Settings) if f.name == name)
+        command.add_argument(f"--{name}", help=f"{setting.metadata['help']} (default: "
+                             f"${Settings.env_name(name)} or ./{default_of(setting)})")
 
 
 def documented() -> tuple[Field, ...]:
