@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -20,7 +21,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
 
-from whoosh.lang import stemmer_for_language, stopwords_for_language
+import Stemmer
+from whoosh.lang import stopwords_for_language
 
 from soev_search.municipalities import all_municipalities
 
@@ -75,7 +77,18 @@ PROPER_NAMES = frozenset(
     for piece in re.split(r"[-\s]+", name)
     if piece
 ) - _EVERYDAY_NAMES
-_snowball = stemmer_for_language("da")
+# PyStemmer (the Snowball project's C stemmers) is three times faster than Whoosh's pure-Python
+# Snowball and imports in 1 ms instead of 40 (Whoosh loads every language's stemmer at once).
+# One stemmer per thread: PyStemmer's objects are not thread-safe.
+_stemmers = threading.local()
+
+
+def _snowball(word: str) -> str:
+    try:
+        stemmer = _stemmers.danish
+    except AttributeError:
+        stemmer = _stemmers.danish = Stemmer.Stemmer("danish")
+    return stemmer.stemWord(word)
 
 
 @lru_cache(maxsize=200_000)

@@ -36,7 +36,7 @@ REBUILD_HINT = "soev-index rebuild"
 # What a build holds and how (Whoosh fields, our files, Document's JSON), recorded in every
 # build.json. Raise it with every change an older or newer soev-search could not read, and
 # note the change in CHANGELOG.md. Builds made before formats were recorded have none.
-FORMAT = 6
+FORMAT = 7
 
 
 class IndexBusy(SoevError):
