@@ -146,7 +146,7 @@ def test_add_builds_the_index_when_there_is_none(site: Site, tmp_path: Path,
     corpus, index = tmp_path / "new-corpus", tmp_path / "new-index"
     result = run((corpus, index), site.url("/notat.pdf"))
     assert result.returncode == 0, result.stderr
-    assert "Indexed 1 documents" in result.stdout
+    assert "Indexed 1 document, skipped 0" in result.stdout
     assert SearchEngine(index).search(SearchRequest(query="pdfnotatord")).total == 1
 
 

@@ -78,7 +78,8 @@ class Progress:
 
 def print_build_report(report: BuildReport, out: TextIO) -> None:
     """The rebuild's last word: counts, time, and every skipped file with its reason."""
-    print(f"Indexed {report.indexed} documents, skipped {len(report.skipped)} "
+    print(f"Indexed {report.indexed} document{'' if report.indexed == 1 else 's'}, "
+          f"skipped {len(report.skipped)} "
           f"in {report.seconds:.1f} s", file=out, flush=True)
     _print_skipped(report.skipped, out)
     _print_warnings(report.warnings, out)
