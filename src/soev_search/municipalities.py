@@ -10,6 +10,8 @@ from soev_search.package_data import read_text
 
 @dataclass(frozen=True)
 class Municipality:
+    """A municipality, its region and other spellings of its name."""
+
     name: str
     region: str
     aliases: tuple[str, ...]

@@ -66,6 +66,8 @@ _NONZERO = re.compile(b"[^\x00]")
 
 @dataclass(frozen=True)
 class Passage:
+    """A passage's character span in its text."""
+
     start: int
     end: int
 

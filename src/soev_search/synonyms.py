@@ -36,6 +36,8 @@ Analyse = Callable[[str], list[str]]
 
 @dataclass(frozen=True)
 class Synonyms:
+    """The groups of the synonyms file, keyed by each entry's terms."""
+
     # The terms of an entry → the other entries of its groups, as written.
     alternatives: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     # Lines that were left out, with the reason ("line 3: only one entry").
