@@ -16,18 +16,19 @@ EXIT_UNREADABLE = 2
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The command line. Given the command about to run, the others are listed with their
-    help but their options are left undeclared: argparse makes a help formatter for every
-    option declared, and declaring all eighty was most of the parsing of a fresh search."""
+    """The command line. Given the command about to run, that command alone: it parses and
+    fails the same, and a fresh search is spared declaring ten subparsers and eighty options
+    (argparse looks up translations for each subparser, makes a formatter for each option).
+    Every command for --help or a misspelt command."""
     parser = argparse.ArgumentParser(
         prog="soev-index",
         description="Danish full-text search over documents about social economy.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, (help_text, declare) in {**COMMANDS, **operator_cli.COMMANDS}.items():
-        sub = commands.add_parser(name, help=help_text)
-        if command in (None, name):
-            declare(sub)
+    every = {**COMMANDS, **operator_cli.COMMANDS}
+    for name in [command] if command in every else every:
+        help_text, declare = every[name]
+        declare(commands.add_parser(name, help=help_text))
     return parser
 
 
