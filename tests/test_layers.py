@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "soev_search"
 
 # Lowest first. A module may import its own layer and those below. Prefixes match packages.
 LAYERS = (
-    ("errors", "document", "municipalities", "settings", "cache"),
+    ("errors", "package_data", "document", "municipalities", "settings", "cache"),
     ("analysis", "synonyms", "filters", "store", "ingest", "passages"),
     ("query", "relaxed", "results", "spelling", "highlight", "schema", "questionnaire",
      "similar", "fetch", "synonym_runs", "suggest", "whoosh_write"),
@@ -22,6 +22,7 @@ LAYERS = (
      "whoosh_suggest", "whoosh_build", "whoosh_engine", "watch", "postgres"),
     ("search", "backend"),
     ("index_cli", "search_cli", "cli", "operator_cli", "web"),
+    ("entry_point",),
 )
 
 

@@ -16,7 +16,9 @@ from soev_search.index import rebuild, update
 from soev_search.passages import (
     FILE,
     REPEATED,
+    TABLE_SLOTS,
     RepeatedPassages,
+    RepeatedSlots,
     document_slots,
     passage_words,
     split_passages,
@@ -163,16 +165,75 @@ def test_counts_hashed_by_another_python_are_not_used(tmp_path):
     repeated = RepeatedPassages()
     repeated.add("En sætning om kantinen.")
     repeated.save(tmp_path)
-    body = bytearray(zlib.decompress((tmp_path / FILE).read_bytes()))
-    body[8:16] = (int.from_bytes(body[8:16], "little") ^ 1).to_bytes(8, "little")
-    (tmp_path / FILE).write_bytes(zlib.compress(bytes(body)))
+    data = bytearray((tmp_path / FILE).read_bytes())
+    data[8:16] = (int.from_bytes(data[8:16], "little") ^ 1).to_bytes(8, "little")
+    (tmp_path / FILE).write_bytes(bytes(data))
     assert RepeatedPassages.load(tmp_path) is None
+    assert RepeatedSlots.load(tmp_path) is None
 
 
-@pytest.mark.parametrize("damaged", [b"", b"not zlib at all", zlib.compress(b"short")])
+def saved_header(documents: int = 5) -> bytes:
+    """The first bytes of a real file: the documents, the reference slot, the slots count."""
+    repeated = RepeatedPassages()
+    repeated.documents = documents
+    return repeated.to_bytes()[:24]
+
+
+@pytest.mark.parametrize("damaged", [b"", b"not a file of counts at all",
+                                     zlib.compress(b"short")])
 def test_a_damaged_file_reads_as_no_counts(tmp_path, damaged):
     (tmp_path / FILE).write_bytes(damaged)
     assert RepeatedPassages.load(tmp_path) is None
+    assert RepeatedSlots.load(tmp_path) is None
+
+
+def test_a_file_cut_short_reads_as_no_counts(tmp_path):
+    header = saved_header()
+    three_slots = header[:16] + (3).to_bytes(8, "little")
+    for damaged in (header + b"not zlib", header + zlib.compress(b"short"),
+                    three_slots + bytes(8), header[:16] + (TABLE_SLOTS + 1).to_bytes(8, "little")):
+        (tmp_path / FILE).write_bytes(damaged)
+        assert RepeatedPassages.load(tmp_path) is None
+    (tmp_path / FILE).write_bytes(three_slots + bytes(8))  # two slots where three are listed
+    assert RepeatedSlots.load(tmp_path) is None
+
+
+def test_a_search_reads_the_repeated_slots_alone_and_rates_passages_as_the_counts_do(
+        corpus_dir, tmp_path):
+    docs = sample_documents(corpus_dir)
+    repeated = RepeatedPassages()
+    for doc in docs:
+        repeated.add(doc.text)
+    repeated.save(tmp_path)
+    slots = RepeatedSlots.load(tmp_path)
+    assert slots is not None and 0 < len(slots.slots) < 1000
+    assert slots.slots == set(repeated.repeated_slots())
+    passages = [passage for doc in docs for passage in pieces(doc.text)]
+    assert {passage: slots.repetition(passage) for passage in passages} == {
+        passage: repeated.repetition(passage) for passage in passages}
+    assert slots.repetition(INTRO) == 1.0
+    # the counts after the slots (8 MB once decompressed) are never read by a search
+    data = (tmp_path / FILE).read_bytes()
+    listed = 24 + 4 * len(slots.slots)
+    assert len(data) > listed + 1000
+    (tmp_path / FILE).write_bytes(data[:listed] + b"never read")
+    cut = RepeatedSlots.load(tmp_path)
+    assert cut is not None and cut.slots == slots.slots
+    assert RepeatedPassages.load(tmp_path) is None  # update does need the counts
+
+
+def test_repeated_slots_are_those_at_the_threshold_however_high_the_count(tmp_path):
+    repeated = RepeatedPassages()
+    repeated.documents = 100_000  # threshold 200: the count's high byte matters
+    assert repeated.threshold == 200
+    for slot, count in ((7, 199), (8, 200), (9, 256), (10, 0x1FF), (TABLE_SLOTS - 1, 60_000),
+                        (11, 0x100 - 1), (12, 0x2C7)):
+        repeated.counts[slot] = count
+    assert list(repeated.repeated_slots()) == [8, 9, 10, 11, 12, TABLE_SLOTS - 1]
+    repeated.documents = 200_000  # threshold 400: above a byte
+    assert list(repeated.repeated_slots()) == [10, 12, TABLE_SLOTS - 1]
+    repeated.documents = 2  # too few documents for anything to be repeated
+    assert list(repeated.repeated_slots()) == []
 
 
 def test_counts_merged_from_workers_equal_counts_added_one_by_one(corpus_dir):

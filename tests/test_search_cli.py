@@ -15,6 +15,9 @@ from soev_search.index import rebuild
 
 HEAVY = ("langdetect", "trafilatura", "lxml", "bs4", "pypdf", "charset_normalizer", "tqdm",
          "flask", "waitress")
+# The questionnaire comparison (compare) and importlib.resources (zipfile, tempfile): a
+# search that imported them would only start slower.
+NOT_FOR_A_SEARCH = ("soev_search.questionnaire", "difflib", "importlib.resources", "zipfile")
 REPORT_MODULES = (
     "import json, sys\n"
     "from soev_search import cli\n"
@@ -25,10 +28,14 @@ REPORT_MODULES = (
 
 
 def modules_after(*args: str) -> tuple[str, set[str]]:
+    out, modules = all_modules_after(*args)
+    return out, {name.split(".")[0] for name in modules}
+
+
+def all_modules_after(*args: str) -> tuple[str, set[str]]:
     proc = subprocess.run([sys.executable, "-c", REPORT_MODULES, *args], capture_output=True,
                           text=True, timeout=120, check=True)
-    return proc.stdout, {name.split(".")[0] for name in json.loads(
-        proc.stderr.strip().splitlines()[-1])}
+    return proc.stdout, set(json.loads(proc.stderr.strip().splitlines()[-1]))
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +53,15 @@ def test_search_and_stats_import_no_ingester_parser(index_dir, command):
     assert out.strip()  # the command did answer
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
     assert "whoosh" in loaded
+
+
+@pytest.mark.parametrize("command", [["search", "socialøkonomi"], ["stats"],
+                                     ["search", "kantine", "--json"]])
+def test_search_and_stats_import_nothing_only_other_commands_use(index_dir, command):
+    out, loaded = all_modules_after(*command, "--index", str(index_dir))
+    assert out.strip()
+    assert "soev_search.search" in loaded
+    assert not loaded & set(NOT_FOR_A_SEARCH), loaded & set(NOT_FOR_A_SEARCH)
 
 
 def test_show_of_a_danish_text_file_imports_no_html_pdf_or_web_stack(tmp_path):

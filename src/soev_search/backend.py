@@ -33,6 +33,8 @@ def backend_options(args: object) -> dict[str, str | None]:
 
 @dataclass(frozen=True)
 class Backend:
+    """Which backend holds the index, and the PostgreSQL backend's databases."""
+
     name: str = "whoosh"
     # The primary: rebuild and update write there.
     database_url: str | None = None

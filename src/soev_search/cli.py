@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from soev_search import operator_cli, settings
@@ -15,31 +15,48 @@ from soev_search.filters import FILTERS, Filter, FilterValueError
 EXIT_UNREADABLE = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line. Given the command about to run, that command alone: it parses and
+    fails the same, and a fresh search is spared declaring ten subparsers and eighty options
+    (argparse looks up translations for each subparser, makes a formatter for each option).
+    Every command for --help or a misspelt command."""
     parser = argparse.ArgumentParser(
         prog="soev-index",
         description="Danish full-text search over documents about social economy.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    every = {**COMMANDS, **operator_cli.COMMANDS}
+    for name in [command] if command in every else every:
+        help_text, declare = every[name]
+        declare(commands.add_parser(name, help=help_text))
+    return parser
 
-    show = commands.add_parser("show", help="ingest one file and print the document")
+
+def _declare_show(show: argparse.ArgumentParser) -> None:
     show.add_argument("file")
     form = show.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="one JSON object")
     form.add_argument("--text", action="store_true", help="only the cleaned main text")
     show.set_defaults(handler=_run_show)
 
-    for name, help_text, handler in (
-        ("rebuild", "build the index from scratch and swap it in", _run_rebuild),
-        ("update", "add new, re-index changed and delete removed files", _run_update),
-    ):
-        sub = commands.add_parser(name, help=help_text)
-        settings.add_path_options(sub)
-        _add_workers(sub)
-        _add_backend(sub)
-        sub.set_defaults(handler=handler)
 
-    search = commands.add_parser("search", help="search the index")
+def _declare_rebuild(rebuild: argparse.ArgumentParser) -> None:
+    _declare_indexing(rebuild)
+    rebuild.set_defaults(handler=_run_rebuild)
+
+
+def _declare_update(update: argparse.ArgumentParser) -> None:
+    _declare_indexing(update)
+    update.set_defaults(handler=_run_update)
+
+
+def _declare_indexing(command: argparse.ArgumentParser) -> None:
+    settings.add_path_options(command)
+    _add_workers(command)
+    _add_backend(command)
+
+
+def _declare_search(search: argparse.ArgumentParser) -> None:
     search.add_argument("query")
     for declared in FILTERS:
         search.add_argument(f"--{declared.name}", action="append", default=[],
@@ -59,22 +76,23 @@ def build_parser() -> argparse.ArgumentParser:
     _add_backend(search)
     search.set_defaults(handler=_run_search)
 
-    similar = commands.add_parser(
-        "similar", help="the documents most like one document (a file, or an id in the index)")
+
+def _declare_similar(similar: argparse.ArgumentParser) -> None:
     similar.add_argument("document", metavar="FILE|ID")
     similar.add_argument("--limit", type=int, default=5, help="how many (1-50, default 5)")
     similar.add_argument("--json", action="store_true")
     settings.add_path_options(similar)
     similar.set_defaults(handler=_run_similar)
 
-    stats = commands.add_parser("stats", help="what the index holds")
+
+def _declare_stats(stats: argparse.ArgumentParser) -> None:
     settings.add_path_options(stats, corpus=False)
     stats.add_argument("--json", action="store_true")
     _add_backend(stats)
     stats.set_defaults(handler=_run_stats)
 
-    compare = commands.add_parser("compare", help="the status articles' questionnaire, "
-                                                  "municipality by municipality")
+
+def _declare_compare(compare: argparse.ArgumentParser) -> None:
     compare.add_argument("--question", help="only this question: its number or slug")
     compare.add_argument("--municipality", action="append", default=[],
                          help="only these municipalities (repeat for several)")
@@ -83,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_backend(compare)
     compare.set_defaults(handler=_run_compare)
 
-    serve = commands.add_parser("serve", help="serve the web UI and API")
+
+def _declare_serve(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     settings.add_path_options(serve)
@@ -93,8 +112,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_backend(serve)
     operator_cli.add_watch_option(serve)
     serve.set_defaults(handler=_run_serve)
-    operator_cli.add_commands(commands)
-    return parser
+
+
+# name → (help, the function declaring its options and handler); the operator's commands
+# (operator_cli.COMMANDS) follow.
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "show": ("ingest one file and print the document", _declare_show),
+    "rebuild": ("build the index from scratch and swap it in", _declare_rebuild),
+    "update": ("add new, re-index changed and delete removed files", _declare_update),
+    "search": ("search the index", _declare_search),
+    "similar": ("the documents most like one document (a file, or an id in the index)",
+                _declare_similar),
+    "stats": ("what the index holds", _declare_stats),
+    "compare": ("the status articles' questionnaire, municipality by municipality",
+                _declare_compare),
+    "serve": ("serve the web UI and API", _declare_serve),
+}
 
 
 def _add_workers(command: argparse.ArgumentParser) -> None:
@@ -124,7 +157,9 @@ def _filter_value(declared: Filter):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # `soev-index` has no options of its own (but --help): the first argument is the command
+    args = build_parser(argv[0] if argv else None).parse_args(argv)
     try:
         return args.handler(args)
     except SoevError as exc:

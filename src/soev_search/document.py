@@ -57,6 +57,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Contact:
+    """A contact person a document names; any part may be missing."""
+
     name: str | None = None
     email: str | None = None
     phone: str | None = None

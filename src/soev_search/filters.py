@@ -64,6 +64,8 @@ class ValueRange:
 
 @dataclass(frozen=True)
 class Filter:
+    """A filter's declaration: request field, API parameter, CLI option and index field."""
+
     name: str  # the SearchRequest field, the API parameter, the CLI option and the index field
     label: str  # Danish, for the page
     description: str  # English, for the OpenAPI description and the CLI help

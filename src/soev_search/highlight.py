@@ -56,6 +56,8 @@ Repetition = Callable[[str], float]
 
 @dataclass(frozen=True)
 class Snippet:
+    """A hit's snippet, and the question its passage answers."""
+
     # HTML: matched words in <mark>, everything else escaped.
     html: str
     # Plain text: the question whose answer the passage comes from, shortened; else None.
@@ -64,6 +66,8 @@ class Snippet:
 
 @dataclass(frozen=True)
 class _Match:
+    """A matched word's span and the query keys it matches."""
+
     start: int
     end: int
     keys: frozenset[str]
@@ -71,6 +75,8 @@ class _Match:
 
 @dataclass
 class _Candidate:
+    """A passage that could become the snippet: its matches and score."""
+
     passage: Passage
     matches: list[_Match]
     score: float

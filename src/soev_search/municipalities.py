@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
+
+from soev_search.package_data import read_text
 
 
 @dataclass(frozen=True)
 class Municipality:
+    """A municipality, its region and other spellings of its name."""
+
     name: str
     region: str
     aliases: tuple[str, ...]
@@ -16,7 +19,7 @@ class Municipality:
 
 @cache
 def all_municipalities() -> tuple[Municipality, ...]:
-    text = files("soev_search").joinpath("data/municipalities.tsv").read_text(encoding="utf-8")
+    text = read_text("municipalities.tsv")
     rows = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from soev_search import settings
@@ -18,8 +19,7 @@ EXIT_USAGE = 2
 BUSY_WAIT_SECONDS = 120
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
-    add = commands.add_parser("add", help="add web pages, PDFs or files to the corpus")
+def _declare_add(add: argparse.ArgumentParser) -> None:
     add.add_argument("targets", nargs="+", metavar="URL|FILE")
     for name in ("municipality", "doctype", "date", "title", "language"):
         add.add_argument(f"--{name}", help=f"set the {name} by hand (written to the sidecar)")
@@ -29,11 +29,19 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     settings.add_path_options(add)
     add.set_defaults(handler=run_add)
 
-    watch = commands.add_parser("watch", help="keep the index current as the corpus changes")
+
+def _declare_watch(watch: argparse.ArgumentParser) -> None:
     settings.add_path_options(watch)
     watch.add_argument("--workers", type=int,
                        help="processes for reading files (default: $SOEV_WORKERS or the CPUs)")
     watch.set_defaults(handler=run_watch)
+
+
+# name → (help, the function declaring its options and handler), as cli.COMMANDS
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "add": ("add web pages, PDFs or files to the corpus", _declare_add),
+    "watch": ("keep the index current as the corpus changes", _declare_watch),
+}
 
 
 def add_watch_option(serve: argparse.ArgumentParser) -> None:

@@ -63,21 +63,29 @@ NOTICE_TOO_LONG = "Søgningen var for lang; der er søgt på de første ord i st
 
 @dataclass(frozen=True)
 class Word:
+    """A word, searched in the default fields."""
+
     text: str
 
 
 @dataclass(frozen=True)
 class Phrase:
+    """Words in this order (a quoted phrase)."""
+
     text: str
 
 
 @dataclass(frozen=True)
 class Prefix:
+    """The words that start with this text (social*)."""
+
     text: str
 
 
 @dataclass(frozen=True)
 class Field:
+    """A word or phrase in one field, or a filter's value (title:, municipality:)."""
+
     name: str  # an index field (a value of FIELDS)
     value: str
     phrase: bool = False
@@ -85,17 +93,23 @@ class Field:
 
 @dataclass(frozen=True)
 class Range:
+    """A ranged filter's span (year:2017..2019)."""
+
     name: str  # a ranged filter: year:2017..2019, year:2017.., year:..2019
     span: ValueRange
 
 
 @dataclass(frozen=True)
 class Not:
+    """The documents that do not match the item (NOT, -)."""
+
     item: Node
 
 
 @dataclass(frozen=True)
 class And:
+    """The documents matching every item."""
+
     items: tuple[Node, ...]
     # Written with AND: every word is required, the query is never relaxed.
     explicit: bool = False
@@ -103,6 +117,8 @@ class And:
 
 @dataclass(frozen=True)
 class Or:
+    """The documents matching any item."""
+
     items: tuple[Node, ...]
 
 
@@ -111,6 +127,8 @@ Node = Word | Phrase | Prefix | Field | Range | Not | And | Or
 
 @dataclass(frozen=True)
 class ParsedQuery:
+    """The query's tree, and the notice of a query searched otherwise than written."""
+
     tree: Node | None  # None: no query, browse everything
     notice: str | None = None
 
@@ -155,6 +173,8 @@ _LEXEME = re.compile(r'\s+|"[^"]*"|"|\(|\)|[^\s"():]+:"[^"]*"|[^\s"()]+')
 
 @dataclass(frozen=True)
 class _Lexeme:
+    """A piece of the query text: a parenthesis, an operator, a negation or a term."""
+
     kind: str  # "(" ")" "op" "neg" "term"
     text: str
 

@@ -48,7 +48,8 @@ SearchRequest = make_dataclass(
      ("page", int, field(default=1)),
      ("per_page", int, field(default=DEFAULT_PER_PAGE))],
     frozen=True,
-    namespace={"filter_values": _filter_values, "value_range": _value_range,
+    namespace={"__doc__": "A search: the query, the filters, the order and the page.",
+               "filter_values": _filter_values, "value_range": _value_range,
                "ranges": _ranges},
 )
 SearchRequest.__module__ = __name__
@@ -56,6 +57,8 @@ SearchRequest.__module__ = __name__
 
 @dataclass(frozen=True)
 class Hit:
+    """One document of a result page, with its snippet."""
+
     id: str
     title: str
     municipality: str | None
@@ -101,12 +104,16 @@ def label_with_separator(section: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class FacetValue:
+    """A facet's value and how many matching documents have it."""
+
     value: str
     count: int
 
 
 @dataclass
 class SearchResult:
+    """One page of hits, with the facet counts of every match."""
+
     query: str
     total: int
     page: int

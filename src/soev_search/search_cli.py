@@ -13,17 +13,20 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from soev_search import settings
 from soev_search.backend import Backend, backend_options
 from soev_search.document import Document, Skipped
 from soev_search.errors import SoevError
 from soev_search.filters import FACETS, FILTERS, RANGE_PARAMS, FilterValueError
-from soev_search.questionnaire import Comparison, column_label, compare, find_question
 from soev_search.results import SearchRequest, SearchResult
 from soev_search.search import SearchBackend
 from soev_search.similar import MAX_LIMIT as MAX_SIMILAR
 from soev_search.similar import SimilarDocument
+
+if TYPE_CHECKING:
+    from soev_search.questionnaire import Comparison
 
 EXIT_UNREADABLE = 2
 
@@ -122,6 +125,8 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_compare(args: argparse.Namespace) -> int:
+    from soev_search.questionnaire import compare, find_question  # not for a search
+
     engine = _engine(args)
     comparison = compare(engine.documents(), args.municipality, args.question)
     if args.question is not None and find_question(comparison.questions, args.question) is None:
@@ -141,6 +146,8 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def _print_questions(comparison: Comparison) -> None:
+    from soev_search.questionnaire import column_label
+
     print(f"{counted(len(comparison.documents), 'document')}: "
           + ", ".join(column_label(d) for d in comparison.documents))
     for number, question in enumerate(comparison.questions, 1):
@@ -153,6 +160,8 @@ def _print_questions(comparison: Comparison) -> None:
 
 
 def _print_answers(comparison: Comparison) -> None:
+    from soev_search.questionnaire import column_label
+
     question = comparison.selected
     if question is None:
         print("No questionnaire documents.")

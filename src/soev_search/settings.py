@@ -46,6 +46,8 @@ def _setting(default: Any, help_text: str, minimum: int | None = 1,
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting: its value from the environment or its default (`load`)."""
+
     corpus: Path = _setting(Path("corpus"), "the corpus folder", None)
     index: Path = _setting(Path("index"), "the index folder", None)
     backend: str = _setting("whoosh", "where the index lives: whoosh (the index folder) or "

@@ -36,6 +36,8 @@ MAX_LIMIT = 50
 
 @dataclass(frozen=True)
 class KeyTerm:
+    """A distinctive word of a document: as indexed, as written, and its weight."""
+
     term: str  # as indexed: a stem or a compound part
     word: str  # how the document writes it
     weight: float
@@ -43,6 +45,8 @@ class KeyTerm:
 
 @dataclass(frozen=True)
 class SimilarDocument:
+    """A document like the given one, with its score and the words they share."""
+
     id: str
     title: str
     municipality: str | None

@@ -20,12 +20,12 @@ import contextlib
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 
 from soev_search import settings
 from soev_search.analysis import WORD_RE
 from soev_search.errors import SoevError
+from soev_search.package_data import read_text
 
 ENVIRONMENT = settings.Settings.env_name("synonyms")
 SHIPPED = "synonyms.txt"
@@ -36,6 +36,8 @@ Analyse = Callable[[str], list[str]]
 
 @dataclass(frozen=True)
 class Synonyms:
+    """The groups of the synonyms file, keyed by each entry's terms."""
+
     # The terms of an entry → the other entries of its groups, as written.
     alternatives: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     # Lines that were left out, with the reason ("line 3: only one entry").
@@ -93,7 +95,7 @@ def synonyms_path() -> Path | None:
 
 def read_synonyms_text(path: Path | None) -> str:
     if path is None:
-        return files("soev_search").joinpath("data", SHIPPED).read_text(encoding="utf-8")
+        return read_text(SHIPPED)
     return path.read_text(encoding="utf-8")
 
 

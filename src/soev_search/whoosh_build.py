@@ -22,7 +22,7 @@ from soev_search.cache import RecentCache
 from soev_search.document import Document
 from soev_search.errors import IndexUnavailable
 from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS
-from soev_search.passages import RepeatedPassages
+from soev_search.passages import RepeatedSlots
 from soev_search.schema import load_vocabulary, open_index, unpack_document
 from soev_search.spelling import Completions, SpellingWords
 from soev_search.store import REBUILD_HINT
@@ -77,7 +77,7 @@ class OpenBuild:
         self._rankings: RecentCache[tuple, tuple[Ranking, bool]] = RecentCache(recent)
         self._spelling: SpellingWords | None = None
         self._completions: Completions | None = None
-        self._repeated: RepeatedPassages | None | bool = False  # False: not read yet
+        self._repeated: RepeatedSlots | None | bool = False  # False: not read yet
         with self.searcher() as searcher:
             try:
                 self.facets = FacetColumns.open(build, searcher.reader(), COLUMN_FILTERS,
@@ -189,8 +189,8 @@ class OpenBuild:
 
     def repetition(self, passage: str) -> float:
         """How much of a passage the corpus repeats (0.0 when the build has no counts); the
-        counts are read on first use, racing threads would both read the same file."""
+        repeated slots are read on first use, racing threads would both read the same file."""
         if self._repeated is False:
-            self._repeated = RepeatedPassages.load(self.build)
+            self._repeated = RepeatedSlots.load(self.build)
         repeated = self._repeated
-        return repeated.repetition(passage) if isinstance(repeated, RepeatedPassages) else 0.0
+        return repeated.repetition(passage) if isinstance(repeated, RepeatedSlots) else 0.0

@@ -33,7 +33,7 @@ from soev_search.filters import (
     stored_value,
 )
 from soev_search.highlight import highlighter_for, idf
-from soev_search.passages import RepeatedPassages
+from soev_search.passages import RepeatedSlots
 from soev_search.postgres import layout
 from soev_search.postgres.database import REBUILD_HINT, Router
 from soev_search.postgres.terms import (
@@ -227,7 +227,7 @@ class _BuildState:
         default_factory=lambda: RecentCache(KNOWN_TERMS), repr=False)
     _spelling: SpellingWords | None = field(default=None, repr=False)
     # The corpus's repeated passages (snippets avoid them), read on first use; None: none.
-    _passages: RepeatedPassages | None | bool = field(default=False, repr=False)
+    _passages: RepeatedSlots | None | bool = field(default=False, repr=False)
     # Term → documents whose text holds it (the snippet weights' idf).
     text_frequency: dict[str, int] = field(default_factory=dict, repr=False)
     synonyms: SynonymsFile | None = field(default=None, repr=False)
@@ -269,9 +269,9 @@ class _BuildState:
     def repetition(self, conn: psycopg.Connection) -> Callable[[str], float]:
         """How much of a passage the corpus repeats (0.0 without counts)."""
         if self._passages is False:
-            self._passages = layout.load_passages(conn, self.build)
+            self._passages = layout.load_repeated_slots(conn, self.build)
         passages = self._passages
-        if not isinstance(passages, RepeatedPassages):
+        if not isinstance(passages, RepeatedSlots):
             return lambda passage: 0.0
         return passages.repetition
 

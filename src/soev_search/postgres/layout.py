@@ -15,9 +15,7 @@ same snapshot as everything else, so they see one whole build.
 from __future__ import annotations
 
 import re
-import tempfile
 from datetime import UTC, datetime
-from pathlib import Path
 
 import psycopg
 from psycopg import sql
@@ -25,7 +23,7 @@ from psycopg import sql
 from soev_search.errors import IndexUnavailable
 from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS
 from soev_search.passages import FILE as PASSAGES_FILE
-from soev_search.passages import RepeatedPassages
+from soev_search.passages import RepeatedPassages, RepeatedSlots
 
 # The layout's version, kept in every build's info: a build of another format is refused.
 FORMAT = 2
@@ -134,21 +132,25 @@ def table(build: str, name: str) -> sql.Composed:
 
 def save_passages(conn: psycopg.Connection, build: str, passages: RepeatedPassages) -> None:
     """The passage counts in the build's blobs, in the Whoosh build's file format."""
-    with tempfile.TemporaryDirectory() as folder:
-        passages.save(Path(folder))
-        data = (Path(folder) / PASSAGES_FILE).read_bytes()
     conn.execute(sql.SQL("INSERT INTO {} (name, data) VALUES (%s, %s) ON CONFLICT (name) "
                          "DO UPDATE SET data = excluded.data").format(table(build, "blobs")),
-                 (PASSAGES_FILE, data))
+                 (PASSAGES_FILE, passages.to_bytes()))
 
 
 def load_passages(conn: psycopg.Connection, build: str) -> RepeatedPassages | None:
-    """The build's passage counts; None when it has none (snippets then only lose the
-    knowledge of repeated text)."""
+    """The build's passage counts (what `update` changes); None when it has none."""
+    data = _passages_blob(conn, build)
+    return None if data is None else RepeatedPassages.from_bytes(data)
+
+
+def load_repeated_slots(conn: psycopg.Connection, build: str) -> RepeatedSlots | None:
+    """The build's repeated passages as a search uses them; None when it has none
+    (snippets then only lose the knowledge of repeated text)."""
+    data = _passages_blob(conn, build)
+    return None if data is None else RepeatedSlots.from_bytes(data)
+
+
+def _passages_blob(conn: psycopg.Connection, build: str) -> bytes | None:
     row = conn.execute(sql.SQL("SELECT data FROM {} WHERE name = %s").format(
         table(build, "blobs")), (PASSAGES_FILE,)).fetchone()
-    if row is None:
-        return None
-    with tempfile.TemporaryDirectory() as folder:
-        (Path(folder) / PASSAGES_FILE).write_bytes(row[0])
-        return RepeatedPassages.load(Path(folder))
+    return None if row is None else bytes(row[0])
