@@ -7,6 +7,7 @@ so everything here is computed once and never invalidated, only dropped with the
 from __future__ import annotations
 
 import contextlib
+import heapq
 import threading
 from array import array
 from collections.abc import Iterable, Iterator
@@ -28,11 +29,7 @@ from soev_search.spelling import Completions, SpellingWords
 from soev_search.store import REBUILD_HINT
 from soev_search.synonyms import SynonymsFile
 from soev_search.whoosh_facets import FacetColumns
-from soev_search.whoosh_query import is_costly
-
-# Rank at least this far ahead, so the next pages of a query come from the cache.
-RANK_AHEAD = 50
-
+from soev_search.whoosh_postings import LengthColumns, scores
 
 
 class Ranking:
@@ -72,6 +69,7 @@ class OpenBuild:
         self._pool: list[Searcher] = []
         self._pool_lock = threading.Lock()
         self._retired = False
+        self._lengths = LengthColumns()
         recent = settings.current().query_cache
         self._matches: RecentCache[str, array] = RecentCache(recent)
         self._rankings: RecentCache[tuple, tuple[Ranking, bool]] = RecentCache(recent)
@@ -119,19 +117,14 @@ class OpenBuild:
             searcher.close()
 
     def matches(self, searcher: Searcher, query: wq.Query) -> array:
-        """Every docnum the query matches, unscored, ascending (an array: 4 bytes each); the
-        latest queries are cached (paging and facet clicks repeat the query with other
-        filters)."""
+        """Every docnum the query matches, ascending (an array: 4 bytes each); the latest
+        queries are cached (paging and facet clicks repeat the query with other filters).
+        Matching scores too, a posting list at a time, so the complete ranking is cached
+        with it."""
         key = repr(query)
         found = self._matches.get(key)
         if found is None:
-            if is_costly(query):
-                # Phrase and prefix matching cost more than scoring: match and rank at once.
-                ranking = self._rank(searcher, query, None, None)
-                self._rankings.put((key, ()), (ranking, True))
-                found = array("I", sorted(ranking.docnums))
-            else:
-                found = array("I", searcher.docs_for_query(query))
+            found = array("I", sorted(self._ranking(searcher, query).docnums))
             self._matches.put(key, found)
         return found
 
@@ -141,36 +134,29 @@ class OpenBuild:
         all), best first, ties by docnum; `filters` names `allowed` for the cache."""
         key = (repr(query), filters)
         cached = self._rankings.get(key)
-        if cached is not None:
-            hits, complete = cached
-            if complete or (limit is not None and len(hits) >= limit):
-                return hits.first(limit)
-        unfiltered = self._rankings.get((repr(query), ()))
-        if allowed is not None and unfiltered is not None and unfiltered[1]:
-            hits, complete = unfiltered[0].among(allowed), True
-        else:
-            depth = None if limit is None else max(limit, RANK_AHEAD)
-            hits = self._rank(searcher, query, allowed, depth)
-            complete = depth is None or len(hits) < depth
-        self._rankings.put(key, (hits, complete))
-        return hits.first(limit)
+        if cached is None:
+            ranking = self._ranking(searcher, query)
+            cached = (ranking if allowed is None else ranking.among(allowed), True)
+            self._rankings.put(key, cached)
+        return cached[0].first(limit)
 
     def rank(self, searcher: Searcher, query: wq.Query, allowed: set[int],
              limit: int | None) -> list[tuple[int, float]]:
         """The best `limit` of `allowed` by the query's score, uncached (relaxed matches: their
         groups change with the filters)."""
-        return self._rank(searcher, query, allowed, limit).first(limit)
+        scored = scores(searcher, query, self._lengths)
+        hits = [(docnum, score) for docnum, score in scored.items() if docnum in allowed]
+        return _best(hits, limit)
 
-    @staticmethod
-    def _rank(searcher: Searcher, query: wq.Query, allowed: set[int] | None,
-              depth: int | None) -> Ranking:
-        if allowed is not None and not allowed:
-            return Ranking()  # Whoosh reads an empty filter as no filter
-        top = searcher.search(query, limit=depth, filter=allowed).top_n
-        hits = [(docnum, float(score)) for score, docnum in top]
-        if depth is None:  # the unlimited collector leaves the order to us
-            hits.sort(key=lambda hit: (-hit[1], hit[0]))
-        return Ranking(hits)
+    def _ranking(self, searcher: Searcher, query: wq.Query) -> Ranking:
+        """The query's complete ranking (Whoosh's BM25F scores), cached."""
+        key = (repr(query), ())
+        cached = self._rankings.get(key)
+        if cached is not None:
+            return cached[0]
+        ranking = Ranking(_best(list(scores(searcher, query, self._lengths).items()), None))
+        self._rankings.put(key, (ranking, True))
+        return ranking
 
     def load(self, searcher: Searcher, docnum: int) -> Document:
         return unpack_document(searcher.stored_fields(docnum)["document"])
@@ -194,3 +180,12 @@ class OpenBuild:
             self._repeated = RepeatedPassages.load(self.build)
         repeated = self._repeated
         return repeated.repetition(passage) if isinstance(repeated, RepeatedPassages) else 0.0
+
+
+def _best(hits: list[tuple[int, float]], limit: int | None) -> list[tuple[int, float]]:
+    """(docnum, score) best first, ties by docnum, as Whoosh's collector orders them."""
+    def order(hit: tuple[int, float]) -> tuple[float, int]:
+        return (-hit[1], hit[0])
+    if limit is None or limit >= len(hits):
+        return sorted(hits, key=order)
+    return heapq.nsmallest(limit, hits, key=order)
