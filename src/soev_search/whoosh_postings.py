@@ -13,9 +13,11 @@ as Whoosh's collector would.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from itertools import accumulate
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.compat import loads
+from whoosh.formats import Positions
 from whoosh.matching import (
     AndNotMatcher,
     ArrayUnionMatcher,
@@ -29,6 +31,7 @@ from whoosh.query import Query, SpanNear2
 from whoosh.reading import SegmentReader
 from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
+from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 Scores = dict[int, float]
@@ -42,9 +45,9 @@ class LengthColumns:
     """Each segment's field-length bytes, read whole once per build (a byte per document)."""
 
     def __init__(self) -> None:
-        self._columns: dict[tuple[int, str], list[int]] = {}
+        self._columns: dict[tuple[int, str], bytes] = {}
 
-    def __call__(self, reader: SegmentReader, offset: int, field: str) -> list[int]:
+    def __call__(self, reader: SegmentReader, offset: int, field: str) -> bytes:
         key = (offset, field)
         column = self._columns.get(key)
         if column is None:
@@ -52,11 +55,16 @@ class LengthColumns:
         return column
 
 
-def _length_bytes(reader: SegmentReader, field: str) -> list[int]:
-    perdoc = reader._perdoc  # noqa: SLF001 - Whoosh reads lengths one document at a time
+def _length_bytes(reader: SegmentReader, field: str) -> bytes:
+    """The field's column of length bytes, read at once (Whoosh reads it a byte at a time)."""
+    perdoc = reader._perdoc  # noqa: SLF001
     column = perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)  # noqa: SLF001
     count = reader.doc_count_all()
-    return [0] * count if column is None else list(column.load())
+    if column is None:
+        return bytes(count)
+    stored = column._count  # noqa: SLF001 - documents after the last nonzero one are left out
+    raw = column._dbfile.get(column._basepos, stored)  # noqa: SLF001
+    return bytes(raw) + bytes(count - stored)
 
 
 def scores(searcher: Searcher, query: Query, lengths: LengthColumns) -> Scores:
@@ -162,21 +170,21 @@ class _Segment:
 
     def _phrase(self, matcher: SpanNear2.SpanNear2Matcher) -> Scores:
         """The intersection's scores where the words stand in order within the slop."""
+        if matcher.mindist != 1:
+            raise Unsupported("phrase with a minimum distance")
+        if any(type(_format(leaf)) is not Positions for leaf in matcher.ms):
+            raise Unsupported("phrase over another postings format")
         read = [self._read(leaf, values=True) for leaf in matcher.ms]
         together = self.scores(matcher.child)
         if not together:
             return {}
-        positions = []
-        for leaf, (ids, _, raw) in zip(matcher.ms, read, strict=True):
-            decode = (leaf._format if type(leaf) is ListMatcher  # noqa: SLF001
-                      else leaf.format).decode_positions
-            index = {docnum: at for at, docnum in enumerate(ids)}
-            positions.append((index, raw, decode))
+        words = [({docnum: at for at, docnum in enumerate(ids)}, raw)
+                 for ids, _, raw in read]
+        slop, boost = matcher.slop, matcher.boost
         kept: Scores = {}
         for docnum, score in together.items():
-            words = [decode(raw[index[docnum]]) for index, raw, decode in positions]
-            if _spans_near(words, matcher.slop, matcher.mindist):
-                kept[docnum] = score * matcher.boost
+            if _in_order([_positions(raw[index[docnum]]) for index, raw in words], slop):
+                kept[docnum] = score * boost
         return kept
 
     def _array_union(self, matcher: ArrayUnionMatcher) -> Scores:
@@ -218,28 +226,27 @@ def _stepped(matcher) -> Scores:  # noqa: ANN001 - any Whoosh matcher
     return found
 
 
-def _spans_near(words: list[list[int]], slop: int, mindist: int) -> bool:
-    """SpanNear2Matcher._get_spans (ordered) on plain positions: spans are (start, end)."""
-    spans = [(p, p) for p in words[0]]
+def _format(leaf) -> object:  # noqa: ANN001 - W3LeafMatcher or ListMatcher
+    return leaf._format if type(leaf) is ListMatcher else leaf.format  # noqa: SLF001
+
+
+def _positions(value: bytes) -> list[int]:
+    """Whoosh's Positions.decode_positions: a count, then the pickled position deltas."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate(loads(value[_INT_SIZE:])))
+
+
+def _in_order(words: list[list[int]], slop: int) -> bool:
+    """SpanNear2Matcher._get_spans with ordered=True and mindist=1, on plain positions: a span
+    grows by a next word at most `slop` after its end (1 ≤ distance ≤ slop), so only the
+    ends matter."""
+    ends = set(words[0])
     for positions in words[1:]:
-        if not spans:
+        if slop == 1:
+            ends = {end + 1 for end in ends}.intersection(positions)
+        else:
+            ends = {p for p in positions if any(p - slop <= end < p for end in ends)}
+        if not ends:
             return False
-        following = [(p, p) for p in positions]
-        starts = [p for p in positions]
-        joined = set()
-        for start, end in spans:
-            for b_start, b_end in following[bisect_left(starts, start):]:
-                if b_end < start - slop or start > b_start:
-                    continue
-                if b_start > end + slop:
-                    break
-                if start <= b_end and b_start <= end:  # overlapping
-                    distance = 0
-                elif end < b_start:
-                    distance = b_start - end
-                else:
-                    distance = start - b_end
-                if mindist <= distance <= slop:
-                    joined.add((min(start, b_start), max(end, b_end)))
-        spans = sorted(joined)
-    return bool(spans)
+    return bool(ends)
