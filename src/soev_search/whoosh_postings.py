@@ -23,15 +23,17 @@ from whoosh.matching import (
     ArrayUnionMatcher,
     IntersectionMatcher,
     ListMatcher,
+    NullMatcher,
     NullMatcherClass,
     UnionMatcher,
     WrappingMatcher,
 )
-from whoosh.query import Query, SpanNear2
+from whoosh.query import Phrase, Query, SpanNear2, Term
 from whoosh.reading import SegmentReader
 from whoosh.scoring import BM25FScorer
 from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE
+from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
 
 Scores = dict[int, float]
@@ -72,15 +74,59 @@ def scores(searcher: Searcher, query: Query, lengths: LengthColumns) -> Scores:
     them (its default BM25F weighting), for a searcher of this build."""
     found: Scores = {}
     context = searcher.context()
+    lazy = query.accept(_lazy_phrase)
     try:
         for subsearcher, offset in searcher.leaf_searchers():
-            matcher = query.matcher(subsearcher, context)
+            matcher = lazy.matcher(subsearcher, context)
             segment = _Segment(subsearcher.reader(), offset, lengths)
             for docnum, score in segment.scores(matcher).items():
                 found[docnum + offset] = score
     except Unsupported:
         return {docnum: score for score, docnum in searcher.search(query, limit=None).top_n}
     return found
+
+
+def _lazy_phrase(query: Query) -> Query:
+    return _LazyPhrase(query.fieldname, query.words, query.slop, query.boost,
+                       query.char_ranges) if type(query) is Phrase else query
+
+
+class _LazyPhrase(Phrase):
+    """Phrase.matcher, except that the span matcher does not look for its first match when
+    made (Whoosh's looks at the positions of every document up to it): the tree is
+    evaluated here, from the postings, never stepped."""
+
+    def matcher(self, searcher: Searcher, context=None):  # noqa: ANN001, ANN201 - Whoosh's
+        if self.fieldname not in searcher.schema:
+            return NullMatcher()
+        field = searcher.schema[self.fieldname]
+        if not field.format or not field.format.supports("positions"):
+            return Phrase.matcher(self, searcher, context)  # Whoosh's error
+        reader = searcher.reader()
+        terms = []
+        for word in self.words:
+            try:
+                word = field.to_bytes(word)
+            except ValueError:
+                return NullMatcher()
+            if (self.fieldname, word) not in reader:
+                return NullMatcher()
+            terms.append(Term(self.fieldname, word))
+        matcher = _PhraseCandidates([t.matcher(searcher, context) for t in terms],
+                                    slop=self.slop, ordered=True, mindist=1)
+        return WrappingMatcher(matcher, boost=self.boost) if self.boost != 1.0 else matcher
+
+
+class _PhraseCandidates(SpanNear2.SpanNear2Matcher):
+    """A SpanNear2Matcher that stands where Whoosh's would, left where it starts."""
+
+    def __init__(self, ms, slop=1, ordered=True, mindist=1) -> None:  # noqa: ANN001
+        self.ms = ms
+        self.slop = slop
+        self.ordered = ordered
+        self.mindist = mindist
+        self._spans = None
+        WrappingMatcher.__init__(self, make_binary_tree(IntersectionMatcher, ms))
 
 
 class _Segment:
@@ -111,7 +157,7 @@ class _Segment:
             for docnum in self.scores(matcher.b):
                 kept.pop(docnum, None)
             return kept
-        if kind is SpanNear2.SpanNear2Matcher and matcher.ordered:
+        if (kind is _PhraseCandidates or kind is SpanNear2.SpanNear2Matcher) and matcher.ordered:
             return self._phrase(matcher)
         if kind is ArrayUnionMatcher:
             return self._array_union(matcher)
