@@ -11,6 +11,7 @@ import heapq
 import threading
 from array import array
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from soev_search.spelling import Completions, SpellingWords
 from soev_search.store import REBUILD_HINT
 from soev_search.synonyms import SynonymsFile
 from soev_search.whoosh_facets import FacetColumns
-from soev_search.whoosh_postings import LengthColumns, scores
+from soev_search.whoosh_postings import LengthNorms, scores
 
 
 class Ranking:
@@ -69,7 +70,7 @@ class OpenBuild:
         self._pool: list[Searcher] = []
         self._pool_lock = threading.Lock()
         self._retired = False
-        self._lengths = LengthColumns()
+        self._norms = LengthNorms()
         recent = settings.current().query_cache
         self._matches: RecentCache[str, array] = RecentCache(recent)
         self._rankings: RecentCache[tuple, tuple[Ranking, bool]] = RecentCache(recent)
@@ -144,7 +145,7 @@ class OpenBuild:
              limit: int | None) -> list[tuple[int, float]]:
         """The best `limit` of `allowed` by the query's score, uncached (relaxed matches: their
         groups change with the filters)."""
-        scored = scores(searcher, query, self._lengths)
+        scored = scores(searcher, query, self._norms)
         hits = [(docnum, score) for docnum, score in scored.items() if docnum in allowed]
         return _best(hits, limit)
 
@@ -154,7 +155,7 @@ class OpenBuild:
         cached = self._rankings.get(key)
         if cached is not None:
             return cached[0]
-        ranking = Ranking(_best(list(scores(searcher, query, self._lengths).items()), None))
+        ranking = Ranking(_best(list(scores(searcher, query, self._norms).items()), None))
         self._rankings.put(key, (ranking, True))
         return ranking
 
@@ -184,8 +185,8 @@ class OpenBuild:
 
 def _best(hits: list[tuple[int, float]], limit: int | None) -> list[tuple[int, float]]:
     """(docnum, score) best first, ties by docnum, as Whoosh's collector orders them."""
-    def order(hit: tuple[int, float]) -> tuple[float, int]:
-        return (-hit[1], hit[0])
     if limit is None or limit >= len(hits):
-        return sorted(hits, key=order)
-    return heapq.nsmallest(limit, hits, key=order)
+        hits.sort()  # by docnum (unique), then stably by score
+        hits.sort(key=itemgetter(1), reverse=True)
+        return hits
+    return heapq.nsmallest(limit, hits, key=lambda hit: (-hit[1], hit[0]))

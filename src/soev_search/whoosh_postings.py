@@ -13,6 +13,7 @@ as Whoosh's collector would.
 
 from __future__ import annotations
 
+from array import array
 from itertools import accumulate
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
@@ -43,18 +44,24 @@ class Unsupported(Exception):
     """A matcher of a kind not evaluated here: the query is left to Whoosh."""
 
 
-class LengthColumns:
-    """Each segment's field-length bytes, read whole once per build (a byte per document)."""
+class LengthNorms:
+    """BM25F's length part, k1 * ((1 - b) + b * length / average), of each document of a
+    segment's field: Whoosh's expression on its stored length bytes, computed once per build
+    (Whoosh reads the length byte and computes it again for every posting)."""
 
     def __init__(self) -> None:
-        self._columns: dict[tuple[int, str], bytes] = {}
+        self._norms: dict[tuple, array] = {}
 
-    def __call__(self, reader: SegmentReader, offset: int, field: str) -> bytes:
-        key = (offset, field)
-        column = self._columns.get(key)
-        if column is None:
-            column = self._columns[key] = _length_bytes(reader, field)
-        return column
+    def __call__(self, reader: SegmentReader, offset: int, field: str,
+                 scorer: BM25FScorer) -> array:
+        b, k1, avgfl = scorer.B, scorer.K1, scorer.avgfl
+        key = (offset, field, b, k1, avgfl)
+        norms = self._norms.get(key)
+        if norms is None:
+            by_byte = [k1 * ((1 - b) + b * byte_to_length(byte) / avgfl) for byte in range(256)]
+            norms = self._norms[key] = array("d", (by_byte[byte]
+                                                 for byte in _length_bytes(reader, field)))
+        return norms
 
 
 def _length_bytes(reader: SegmentReader, field: str) -> bytes:
@@ -69,7 +76,7 @@ def _length_bytes(reader: SegmentReader, field: str) -> bytes:
     return bytes(raw) + bytes(count - stored)
 
 
-def scores(searcher: Searcher, query: Query, lengths: LengthColumns) -> Scores:
+def scores(searcher: Searcher, query: Query, norms: LengthNorms) -> Scores:
     """docnum → score of every document the query matches, as Whoosh's search would score
     them (its default BM25F weighting), for a searcher of this build."""
     found: Scores = {}
@@ -78,7 +85,7 @@ def scores(searcher: Searcher, query: Query, lengths: LengthColumns) -> Scores:
     try:
         for subsearcher, offset in searcher.leaf_searchers():
             matcher = lazy.matcher(subsearcher, context)
-            segment = _Segment(subsearcher.reader(), offset, lengths)
+            segment = _Segment(subsearcher.reader(), offset, norms)
             for docnum, score in segment.scores(matcher).items():
                 found[docnum + offset] = score
     except Unsupported:
@@ -132,10 +139,10 @@ class _PhraseCandidates(SpanNear2.SpanNear2Matcher):
 class _Segment:
     """Evaluates one segment's matcher tree."""
 
-    def __init__(self, reader: SegmentReader, offset: int, lengths: LengthColumns) -> None:
+    def __init__(self, reader: SegmentReader, offset: int, norms: LengthNorms) -> None:
         self.reader = reader
         self.offset = offset
-        self.lengths = lengths
+        self.norms = norms
         self._postings: dict[int, tuple[list[int], list[float], list[bytes] | None]] = {}
 
     def scores(self, matcher) -> Scores:  # noqa: ANN001 - any Whoosh matcher
@@ -196,23 +203,13 @@ class _Segment:
         return read
 
     def _leaf(self, leaf: W3LeafMatcher) -> Scores:
-        """BM25FScorer._score for each posting: the same expression, with the part that
-        depends on the field length computed once per length byte."""
+        """BM25FScorer._score for each posting: Whoosh's bm25(), the same expression."""
         scorer = leaf.scorer
         ids, weights, _ = self._read(leaf, values=False)
-        idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-        lengths = self.lengths(self.reader, self.offset, leaf._term[0])  # noqa: SLF001
-        norms: dict[int, float] = {}
-        found: Scores = {}
-        k1_plus = k1 + 1
-        for docnum, tf in zip(ids, weights, strict=True):
-            byte = lengths[docnum]
-            norm = norms.get(byte)
-            if norm is None:
-                fl = byte_to_length(byte)
-                norm = norms[byte] = k1 * ((1 - b) + b * fl / avgfl)
-            found[docnum] = idf * ((tf * k1_plus) / (tf + norm))
-        return found
+        norms = self.norms(self.reader, self.offset, leaf._term[0], scorer)  # noqa: SLF001
+        idf, k1_plus = scorer.idf, scorer.K1 + 1
+        return {docnum: idf * ((tf * k1_plus) / (tf + norms[docnum]))
+                for docnum, tf in zip(ids, weights, strict=True)}
 
     def _phrase(self, matcher: SpanNear2.SpanNear2Matcher) -> Scores:
         """The intersection's scores where the words stand in order within the slop."""
