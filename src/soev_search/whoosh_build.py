@@ -30,7 +30,7 @@ from soev_search.spelling import Completions, SpellingWords
 from soev_search.store import REBUILD_HINT
 from soev_search.synonyms import SynonymsFile
 from soev_search.whoosh_facets import FacetColumns
-from soev_search.whoosh_postings import LengthNorms, scores
+from soev_search.whoosh_postings import PostingsCache, scores
 
 
 class Ranking:
@@ -70,7 +70,7 @@ class OpenBuild:
         self._pool: list[Searcher] = []
         self._pool_lock = threading.Lock()
         self._retired = False
-        self._norms = LengthNorms()
+        self._postings = PostingsCache()
         recent = settings.current().query_cache
         self._matches: RecentCache[str, array] = RecentCache(recent)
         self._rankings: RecentCache[tuple, tuple[Ranking, bool]] = RecentCache(recent)
@@ -145,7 +145,7 @@ class OpenBuild:
              limit: int | None) -> list[tuple[int, float]]:
         """The best `limit` of `allowed` by the query's score, uncached (relaxed matches: their
         groups change with the filters)."""
-        scored = scores(searcher, query, self._norms)
+        scored = scores(searcher, query, self._postings)
         hits = [(docnum, score) for docnum, score in scored.items() if docnum in allowed]
         return _best(hits, limit)
 
@@ -155,7 +155,7 @@ class OpenBuild:
         cached = self._rankings.get(key)
         if cached is not None:
             return cached[0]
-        ranking = Ranking(_best(list(scores(searcher, query, self._norms).items()), None))
+        ranking = Ranking(_best(list(scores(searcher, query, self._postings).items()), None))
         self._rankings.put(key, (ranking, True))
         return ranking
 

@@ -37,6 +37,8 @@ from whoosh.system import _INT_SIZE
 from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
 
+from soev_search.cache import RecentCache
+
 Scores = dict[int, float]
 
 
@@ -44,16 +46,31 @@ class Unsupported(Exception):
     """A matcher of a kind not evaluated here: the query is left to Whoosh."""
 
 
-class LengthNorms:
-    """BM25F's length part, k1 * ((1 - b) + b * length / average), of each document of a
-    segment's field: Whoosh's expression on its stored length bytes, computed once per build
-    (Whoosh reads the length byte and computes it again for every posting)."""
+# Kept per build: posting lists read recently, up to this many postings together (12 bytes
+# each: docnum and weight), and the documents of recently checked phrases. Whoosh's segments
+# are read, not memory-mapped (server memory), so this is the page cache of the common words.
+POSTINGS_KEPT = 1_000_000
+PHRASES_KEPT = 256
 
-    def __init__(self) -> None:
+Postings = tuple[array, array]  # docnums ("I") and weights ("d": Whoosh's floats exactly)
+
+
+class PostingsCache:
+    """What a build's searches share: BM25F's length part per document, and recently read
+    posting lists and phrase matches. Thread-safe."""
+
+    def __init__(self, postings_kept: int = POSTINGS_KEPT,
+                 phrases_kept: int = PHRASES_KEPT) -> None:
         self._norms: dict[tuple, array] = {}
+        self.postings: RecentCache[tuple, Postings] = RecentCache(
+            postings_kept, weigh=lambda postings: len(postings[0]))
+        self.phrases: RecentCache[tuple, array] = RecentCache(phrases_kept)
 
-    def __call__(self, reader: SegmentReader, offset: int, field: str,
-                 scorer: BM25FScorer) -> array:
+    def norms(self, reader: SegmentReader, offset: int, field: str,
+              scorer: BM25FScorer) -> array:
+        """k1 * ((1 - b) + b * length / average) of each document of a segment's field:
+        Whoosh's expression on its stored length bytes, computed once per build (Whoosh reads
+        the length byte and computes it again for every posting)."""
         b, k1, avgfl = scorer.B, scorer.K1, scorer.avgfl
         key = (offset, field, b, k1, avgfl)
         norms = self._norms.get(key)
@@ -76,7 +93,7 @@ def _length_bytes(reader: SegmentReader, field: str) -> bytes:
     return bytes(raw) + bytes(count - stored)
 
 
-def scores(searcher: Searcher, query: Query, norms: LengthNorms) -> Scores:
+def scores(searcher: Searcher, query: Query, cache: PostingsCache) -> Scores:
     """docnum → score of every document the query matches, as Whoosh's search would score
     them (its default BM25F weighting), for a searcher of this build."""
     found: Scores = {}
@@ -85,7 +102,7 @@ def scores(searcher: Searcher, query: Query, norms: LengthNorms) -> Scores:
     try:
         for subsearcher, offset in searcher.leaf_searchers():
             matcher = lazy.matcher(subsearcher, context)
-            segment = _Segment(subsearcher.reader(), offset, norms)
+            segment = _Segment(subsearcher.reader(), offset, cache)
             for docnum, score in segment.scores(matcher).items():
                 found[docnum + offset] = score
     except Unsupported:
@@ -139,10 +156,10 @@ class _PhraseCandidates(SpanNear2.SpanNear2Matcher):
 class _Segment:
     """Evaluates one segment's matcher tree."""
 
-    def __init__(self, reader: SegmentReader, offset: int, norms: LengthNorms) -> None:
+    def __init__(self, reader: SegmentReader, offset: int, cache: PostingsCache) -> None:
         self.reader = reader
         self.offset = offset
-        self.norms = norms
+        self.cache = cache
         self._postings: dict[int, tuple[list[int], list[float], list[bytes] | None]] = {}
 
     def scores(self, matcher) -> Scores:  # noqa: ANN001 - any Whoosh matcher
@@ -174,7 +191,8 @@ class _Segment:
 
     def _read(self, leaf, values: bool):  # noqa: ANN001 - W3LeafMatcher or ListMatcher
         """The leaf's docnums, weights and (when asked) raw values, from its first block;
-        read once per leaf (a phrase's words are both intersected and checked)."""
+        read once per leaf (a phrase's words are both intersected and checked), and kept
+        without the values for the next searches."""
         known = self._postings.get(id(leaf))
         if known is not None and (known[2] is not None or not values):
             return known
@@ -184,21 +202,29 @@ class _Segment:
             return read
         if type(leaf) is not W3LeafMatcher:
             raise Unsupported(type(leaf).__name__)
-        ids: list[int] = []
-        weights: list[float] = []
+        key = (self.offset, *leaf._term)  # noqa: SLF001
+        if not values:
+            kept = self.cache.postings.get(key)
+            if kept is not None:
+                read = self._postings[id(leaf)] = (*kept, None)
+                return read
+        ids = array("I")
+        weights = array("d")
         raw: list[bytes] | None = [] if values else None
         leaf.reset()
         while True:
             leaf._read_ids()  # noqa: SLF001 - a block at a time instead of a posting
             leaf._read_weights()  # noqa: SLF001
             ids.extend(leaf._ids)  # noqa: SLF001
-            weights.extend(leaf._weights)  # noqa: SLF001
+            block = leaf._weights  # noqa: SLF001 - an array("f") or a list
+            weights.fromlist(block.tolist() if isinstance(block, array) else list(block))
             if raw is not None:
                 leaf._read_values()  # noqa: SLF001
                 raw.extend(leaf._values)  # noqa: SLF001
             if leaf._lastblock:  # noqa: SLF001
                 break
             leaf._goto(leaf._nextoffset)  # noqa: SLF001
+        self.cache.postings.put(key, (ids, weights))
         read = self._postings[id(leaf)] = (ids, weights, raw)
         return read
 
@@ -206,7 +232,7 @@ class _Segment:
         """BM25FScorer._score for each posting: Whoosh's bm25(), the same expression."""
         scorer = leaf.scorer
         ids, weights, _ = self._read(leaf, values=False)
-        norms = self.norms(self.reader, self.offset, leaf._term[0], scorer)  # noqa: SLF001
+        norms = self.cache.norms(self.reader, self.offset, leaf._term[0], scorer)  # noqa: SLF001
         idf, k1_plus = scorer.idf, scorer.K1 + 1
         return {docnum: idf * ((tf * k1_plus) / (tf + norms[docnum]))
                 for docnum, tf in zip(ids, weights, strict=True)}
@@ -217,18 +243,25 @@ class _Segment:
             raise Unsupported("phrase with a minimum distance")
         if any(type(_format(leaf)) is not Positions for leaf in matcher.ms):
             raise Unsupported("phrase over another postings format")
-        read = [self._read(leaf, values=True) for leaf in matcher.ms]
-        together = self.scores(matcher.child)
-        if not together:
-            return {}
-        words = [({docnum: at for at, docnum in enumerate(ids)}, raw)
-                 for ids, _, raw in read]
         slop, boost = matcher.slop, matcher.boost
-        kept: Scores = {}
-        for docnum, score in together.items():
-            if _in_order([_positions(raw[index[docnum]]) for index, raw in words], slop):
-                kept[docnum] = score * boost
-        return kept
+        key = (self.offset, tuple(leaf._term for leaf in matcher.ms), slop)  # noqa: SLF001
+        known = self.cache.phrases.get(key)
+        if known is None:
+            read = [self._read(leaf, values=True) for leaf in matcher.ms]
+        together = self.scores(matcher.child)
+        if known is None:
+            known = array("I", sorted(self._in_order(together, read, slop)))
+            self.cache.phrases.put(key, known)
+        return {docnum: together[docnum] * boost for docnum in known}
+
+    @staticmethod
+    def _in_order(candidates: Scores, read: list, slop: int) -> list[int]:
+        """The candidates where the words stand in order within the slop."""
+        if not candidates:
+            return []
+        words = [({docnum: at for at, docnum in enumerate(ids)}, raw) for ids, _, raw in read]
+        return [docnum for docnum in candidates
+                if _in_order([_positions(raw[index[docnum]]) for index, raw in words], slop)]
 
     def _array_union(self, matcher: ArrayUnionMatcher) -> Scores:
         """Whoosh's preloaded OR: each sub-matcher's scores times the boost, added in order
