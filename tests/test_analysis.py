@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from soev_search.analysis import (
     DanishAnalyzer,
@@ -185,3 +187,31 @@ def test_derivations_users_treat_as_one_word_share_a_stem(family):
 ])
 def test_stem_families_stay_apart_from_other_words(word, other):
     assert stem(fold(word)) != stem(fold(other))
+
+
+TRICKY_TEXTS = [
+    "Socialøkonomiske virksomheder i Randers og partnerskabsaftalen om kantinedrift.",
+    "e-mail til COVID-19-ramte fleks-job-ordninger -- og - ord- -ord a-b-c-d-e",
+    "Det er en af de og i som, der: 2018 ... 12,5 % (ca.) Hillerød/Hilleroed Aarhus' æøå ÆØÅ",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_term_positions_are_the_index_spans_grouped_by_term(text):
+    analyzer = DanishAnalyzer(Vocabulary.learn(part_counts(Counter(raw_words(CORPUS)))))
+    grouped: dict[str, list[int]] = {}
+    for term, position, _, _ in analyzer.spans(text, index=True):
+        grouped.setdefault(term, []).append(position)
+    assert analyzer.term_positions(text) == grouped
+    assert list(analyzer.term_positions(text)) == list(grouped)  # first-seen order too
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abcæøå ÆØÅ-–.,'0123456789\n", max_size=80))
+def test_term_positions_agree_with_spans_on_any_text(text):
+    analyzer = DanishAnalyzer()
+    grouped: dict[str, list[int]] = {}
+    for term, position, _, _ in analyzer.spans(text, index=True):
+        grouped.setdefault(term, []).append(position)
+    assert analyzer.term_positions(text) == grouped

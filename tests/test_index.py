@@ -11,9 +11,11 @@ import pytest
 
 from soev_search.document import Document
 from soev_search.errors import IndexUnavailable, SoevError
+from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS
 from soev_search.index import REPEATED, index_exists, rebuild, update
 from soev_search.ingest import RepeatedLines, ingest_file
 from soev_search.results import SearchRequest
+from soev_search.schema import load_vocabulary, open_index
 from soev_search.search import SearchEngine
 from soev_search.store import (
     BUILD_INFO,
@@ -24,6 +26,7 @@ from soev_search.store import (
     current_build,
     writer_lock,
 )
+from soev_search.whoosh_facets import FacetColumns
 
 
 def total(engine: SearchEngine, query: str) -> int:
@@ -225,3 +228,24 @@ def test_update_cleans_new_files_with_the_repetition_learned_at_rebuild(tmp_path
     [document] = [d for d in engine.documents() if d.path == "nyhed-ny.txt"]
     assert FOOTER not in document.text and "praktikforløb" in document.text
     assert all(FOOTER not in d.text for d in engine.documents())
+
+
+def test_a_rebuild_in_two_processes_equals_one_in_a_single_process(big_corpus, tmp_path):
+    seen: list[tuple[str, int, int]] = []
+    rebuild(big_corpus, tmp_path / "one", workers=1)
+    report = rebuild(big_corpus, tmp_path / "two", lambda *step: seen.append(step), workers=2)
+    assert report.indexed == 300
+    assert seen[-1] == ("index", 300, 300)
+    one, two = SearchEngine(tmp_path / "one"), SearchEngine(tmp_path / "two")
+    for request in (SearchRequest("socialøkonomi", per_page=300), SearchRequest("", per_page=300),
+                    SearchRequest("kommune", municipality=["Aalborg"], per_page=300)):
+        first, second = one.search(request), two.search(request)
+        assert first.total == second.total > 0
+        assert sorted(hit.id for hit in first.hits) == sorted(hit.id for hit in second.hits)
+        assert first.facets == second.facets
+    build = current_build(tmp_path / "two")
+    with open_index(build, load_vocabulary(build)).reader() as reader:
+        assert len(list(reader.leaf_readers())) == 2  # a segment per process
+        saved = FacetColumns.open(build, reader, COLUMN_FILTERS, KEYWORD_FILTERS)
+        read = FacetColumns.read(reader, COLUMN_FILTERS, KEYWORD_FILTERS)
+    assert (saved.values, saved.codes, saved.date_rank) == (read.values, read.codes, read.date_rank)

@@ -17,7 +17,7 @@ LAYERS = (
     ("errors", "document", "municipalities", "settings", "cache"),
     ("analysis", "synonyms", "filters", "store", "ingest", "passages"),
     ("query", "relaxed", "results", "spelling", "highlight", "schema", "questionnaire",
-     "similar", "fetch", "synonym_runs", "suggest"),
+     "similar", "fetch", "synonym_runs", "suggest", "whoosh_write"),
     ("index", "whoosh_andnot", "whoosh_similar", "whoosh_query", "whoosh_facets",
      "whoosh_suggest", "whoosh_build", "whoosh_engine", "watch", "postgres"),
     ("search", "backend"),

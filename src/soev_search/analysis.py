@@ -317,6 +317,30 @@ class DanishAnalyzer:
             # A stop word leaves a gap: "iværksættere, der er sociale" is no phrase match.
             position += 1
 
+    def term_positions(self, text: str) -> dict[str, list[int]]:
+        """Every index term of the text and its positions: `spans(text, index=True)` grouped
+        by term, without the character offsets the index does not keep. The indexer's inner
+        loop: one findall instead of a match object per word."""
+        found: dict[str, list[int]] = {}
+        analysed = self._pieces.get
+        position = 0
+        for word in WORD_RE.findall(text):
+            if "-" in word:
+                for term, at, _, _ in self._hyphenated(word, 0, position, True):
+                    found.setdefault(term, []).append(at)
+                position += word.count("-") + 1
+                continue
+            terms = analysed(word) or self._analyse(word)
+            if terms[0]:
+                for term in terms:
+                    positions = found.get(term)
+                    if positions is None:
+                        found[term] = [position]
+                    else:
+                        positions.append(position)
+            position += 1
+        return found
+
     def _hyphenated(self, word: str, offset: int, position: int,
                     index: bool) -> Iterator[tuple[str, int, int, int]]:
         """Each piece at its own position; at index time also the joined word at the first."""

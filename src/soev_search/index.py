@@ -25,7 +25,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -69,7 +69,9 @@ from soev_search.store import (
     writer_lock,
 )
 from soev_search.synonyms import synonym_words
-from soev_search.whoosh_facets import FacetColumns
+from soev_search.whoosh_facets import DATE_FIELD, FacetColumns
+from soev_search.whoosh_write import Segment, commit_segments, write_segment
+from soev_search.whoosh_write import writer as index_writer
 
 MANIFEST = "manifest.json"
 REPEATED = "repeated.json"
@@ -149,10 +151,12 @@ class Spooled:
     passages: Counter[int]  # slots of word runs and how many documents hold each (snippets)
     warnings: list[Skipped] = field(default_factory=list)  # problems in sidecars
 
-    def fields(self) -> Iterator[dict[str, Any]]:
-        with open(self.path, "rb") as spool:
-            for _ in range(self.documents):
-                yield pickle.load(spool)
+
+
+def _read_spool(path: Path, documents: int) -> Iterator[dict[str, Any]]:
+    with open(path, "rb") as spool:
+        for _ in range(documents):
+            yield pickle.load(spool)
 
 
 class _SpoolWriter:
@@ -264,7 +268,6 @@ def _build(index_dir: Path, spool: Callable[[Path], Iterator[Spooled]],
     del spelling, repeated_passages
     indexed = _index_spools(build, vocabulary, chunks, progress, workers)
     shutil.rmtree(spool_dir)
-    _save_facets(build, vocabulary)
     if repeated is not None:
         write_json(build / REPEATED, repeated.to_dict())
     write_json(build / MANIFEST, manifest)
@@ -304,7 +307,7 @@ def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
         ix = open_index(build, vocabulary, readonly=False)
         spelling = SpellingWords.load(current)
         repeated_passages = RepeatedPassages.load(current)
-        writer = ix.writer(timeout=30.0, limitmb=settings.current().writer_memory_mb)
+        writer = index_writer(ix, settings.current().writer_memory_mb)
         try:
             with ix.searcher() as before:
                 for rel in changes.removed:
@@ -511,26 +514,94 @@ def _ingest_one(path: Path, corpus_dir: Path, repeated: RepeatedLines | None) ->
 
 def _index_spools(build: Path, vocabulary: Vocabulary, chunks: list[Spooled],
                   progress: Progress | None, workers: int) -> int:
+    """Index the spooled documents: each of `workers` processes writes one segment from a
+    run of spool files (in-process below POOL_THRESHOLD documents or with one worker), then
+    the segments are committed in order and the facet columns saved from what the writers
+    saw."""
     total = sum(chunk.documents for chunk in chunks)
     ix = create_index(build, vocabulary)
-    # Whoosh's multi-process writer: ~25% faster indexing on 2 cores, ~20% larger index
-    # (one segment per process, not merged); worth it only for corpora that need the pool.
-    options = ({"procs": workers, "multisegment": True}
-               if total >= POOL_THRESHOLD and workers > 1 else {})
-    writer = ix.writer(limitmb=settings.current().writer_memory_mb, **options)
-    indexed = 0
-    try:
-        for chunk in chunks:
-            for fields in chunk.fields():
-                writer.add_document(**fields)
-                indexed += 1
+    runs = [(build, [(chunk.path, chunk.documents) for chunk in run])
+            for run in _even_runs(chunks, workers if total >= POOL_THRESHOLD else 1)]
+    if progress:
+        progress("index", 0, total)
+    written = _run_segment_writers(runs, progress, total)
+    commit_segments(ix, [part.segment for part in written if part.segment is not None])
+    columns = {name: [value for part in written for value in part.columns[name]]
+               for name in FACET_COLUMNS}
+    FacetColumns.from_columns(columns, range(total), {}).save(build)
+    return total
+
+
+@dataclass
+class WrittenSegment:
+    """What a segment writer returns: the segment, and each facet column's value per
+    document in docnum order (the writer saw them all)."""
+
+    segment: Segment | None
+    columns: dict[str, list[str]]
+
+
+# The fields whose values facets.bin holds: the single-valued filters and the date.
+FACET_COLUMNS = (*COLUMN_FILTERS, DATE_FIELD)
+# Documents written so far by the segment writers of a rebuild (a counter shared with the
+# worker processes, set by _count_written).
+_written: Any = None
+
+
+def _count_written(counter: Any) -> None:
+    global _written
+    _written = counter
+
+
+def _run_segment_writers(runs: list[tuple[Path, list[tuple[Path, int]]]],
+                         progress: Progress | None, total: int) -> list[WrittenSegment]:
+    counter = multiprocessing.Value("q", 0, lock=True)
+    _count_written(counter)
+    if len(runs) == 1:
+        written = [_write_segment(runs[0])]
+    else:
+        with ProcessPoolExecutor(max_workers=len(runs), initializer=_count_written,
+                                 initargs=(counter,)) as pool:
+            futures = [pool.submit(_write_segment, run) for run in runs]
+            while wait(futures, timeout=0.25).not_done:
                 if progress:
-                    progress("index", indexed, total)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    return indexed
+                    progress("index", counter.value, total)
+            written = [future.result() for future in futures]
+    if progress:
+        progress("index", total, total)
+    return written
+
+
+def _write_segment(run: tuple[Path, list[tuple[Path, int]]]) -> WrittenSegment:
+    """Runs in a worker process: one segment from a run of spool files."""
+    build, spools = run
+    ix = open_index(build, load_vocabulary(build), readonly=False)
+    columns: dict[str, list[str]] = {name: [] for name in FACET_COLUMNS}
+
+    def documents() -> Iterator[dict[str, Any]]:
+        for path, count in spools:
+            for fields in _read_spool(path, count):
+                for name, column in columns.items():
+                    column.append(fields.get(name, ""))
+                yield fields
+            with _written.get_lock():
+                _written.value += count
+
+    segment = write_segment(ix, documents(), settings.current().writer_memory_mb)
+    return WrittenSegment(segment, columns)
+
+
+def _even_runs(chunks: list[Spooled], runs: int) -> list[list[Spooled]]:
+    """The chunks in `runs` consecutive runs of about the same number of documents."""
+    total = sum(chunk.documents for chunk in chunks)
+    result: list[list[Spooled]] = [[]]
+    done = 0
+    for chunk in chunks:
+        if done >= total * len(result) / runs and len(result) < runs:
+            result.append([])
+        result[-1].append(chunk)
+        done += chunk.documents
+    return [run for run in result if run]
 
 
 def _save_facets(build: Path, vocabulary: Vocabulary) -> None:

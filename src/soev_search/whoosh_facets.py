@@ -52,19 +52,27 @@ class FacetColumns:
     def read(cls, reader: IndexReader, column_fields: tuple[str, ...],
              keyword_fields: tuple[str, ...]) -> FacetColumns:
         """From the index's own columns (every document's values, in Python: the slow way)."""
+        columns = {name: read_column(reader, name) for name in (*column_fields, DATE_FIELD)}
+        alive: Sequence[int] = (range(reader.doc_count_all()) if not reader.has_deletions()
+                                else array("I", reader.all_doc_ids()))
+        return cls.from_columns(columns, alive,
+                                {name: list(reader.field_terms(name)) for name in keyword_fields})
+
+    @classmethod
+    def from_columns(cls, columns: dict[str, list[str]], alive: Sequence[int],
+                     keyword_values: dict[str, Iterable[str]]) -> FacetColumns:
+        """From every document's value of each column field and of the date ("" = none), by
+        docnum: what a rebuild's writers saw, so it need not read the columns back."""
         values, codes = {}, {}
-        for name in column_fields:
-            values[name], codes[name] = _encode(read_column(reader, name))
-        dates = read_column(reader, DATE_FIELD)
+        for name, column in columns.items():
+            if name != DATE_FIELD:
+                values[name], codes[name] = _encode(column)
+        dates = columns[DATE_FIELD]
         newest_first = sorted(range(len(dates)), key=lambda d: (dates[d], -d), reverse=True)
         date_rank = array("I", bytes(4 * len(dates)))
         for rank, docnum in enumerate(newest_first):
             date_rank[docnum] = rank
-        documents = reader.doc_count_all()
-        alive: Sequence[int] = (range(documents) if not reader.has_deletions()
-                                else array("I", reader.all_doc_ids()))
-        return cls(values, codes, date_rank, alive, documents,
-                   {name: list(reader.field_terms(name)) for name in keyword_fields})
+        return cls(values, codes, date_rank, alive, len(dates), keyword_values)
 
     @classmethod
     def open(cls, build: Path, reader: IndexReader, column_fields: tuple[str, ...],
