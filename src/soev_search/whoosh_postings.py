@@ -241,7 +241,7 @@ class _Segment:
         """The intersection's scores where the words stand in order within the slop."""
         if matcher.mindist != 1:
             raise Unsupported("phrase with a minimum distance")
-        if any(type(_format(leaf)) is not Positions for leaf in matcher.ms):
+        if not all(_decodes_as_positions(_format(leaf)) for leaf in matcher.ms):
             raise Unsupported("phrase over another postings format")
         slop, boost = matcher.slop, matcher.boost
         key = (self.offset, tuple(leaf._term for leaf in matcher.ms), slop)  # noqa: SLF001
@@ -304,6 +304,14 @@ def _stepped(matcher) -> Scores:  # noqa: ANN001 - any Whoosh matcher
 
 def _format(leaf) -> object:  # noqa: ANN001 - W3LeafMatcher or ListMatcher
     return leaf._format if type(leaf) is ListMatcher else leaf.format  # noqa: SLF001
+
+
+def _decodes_as_positions(postings_format: object) -> bool:
+    """Whoosh's Positions format, or one that stores and decodes its postings the same way."""
+    kind = type(postings_format)
+    return (isinstance(postings_format, Positions)
+            and kind.decode_positions is Positions.decode_positions
+            and kind.encode is Positions.encode)
 
 
 def _positions(value: bytes) -> list[int]:
