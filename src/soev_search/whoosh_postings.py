@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from array import array
 from itertools import accumulate
+from typing import NamedTuple
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.compat import loads
@@ -24,17 +25,18 @@ from whoosh.matching import (
     ArrayUnionMatcher,
     IntersectionMatcher,
     ListMatcher,
+    Matcher,
     NullMatcher,
     NullMatcherClass,
     UnionMatcher,
     WrappingMatcher,
 )
-from whoosh.query import Phrase, Query, SpanNear2, Term
+from whoosh.query import Or, Phrase, Prefix, Query, SpanNear2, Term
 from whoosh.reading import SegmentReader
-from whoosh.scoring import BM25FScorer
+from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE
-from whoosh.util import make_binary_tree
+from whoosh.util import make_binary_tree, make_weighted_tree
 from whoosh.util.numeric import byte_to_length
 
 from soev_search.cache import RecentCache
@@ -55,6 +57,15 @@ PHRASES_KEPT = 256
 Postings = tuple[array, array]  # docnums ("I") and weights ("d": Whoosh's floats exactly)
 
 
+class _Scorer(NamedTuple):
+    """What BM25FScorer computes with."""
+
+    idf: float
+    avgfl: float
+    B: float  # noqa: N815 - BM25FScorer's names
+    K1: float  # noqa: N815
+
+
 class PostingsCache:
     """What a build's searches share: BM25F's length part per document, and recently read
     posting lists and phrase matches. Thread-safe."""
@@ -67,7 +78,7 @@ class PostingsCache:
         self.phrases: RecentCache[tuple, array] = RecentCache(phrases_kept)
 
     def norms(self, reader: SegmentReader, offset: int, field: str,
-              scorer: BM25FScorer) -> array:
+              scorer: BM25FScorer | _Scorer) -> array:
         """k1 * ((1 - b) + b * length / average) of each document of a segment's field:
         Whoosh's expression on its stored length bytes, computed once per build (Whoosh reads
         the length byte and computes it again for every posting)."""
@@ -98,7 +109,7 @@ def scores(searcher: Searcher, query: Query, cache: PostingsCache) -> Scores:
     them (its default BM25F weighting), for a searcher of this build."""
     found: Scores = {}
     context = searcher.context()
-    lazy = query.accept(_lazy_phrase)
+    lazy = query.accept(_stand_in)
     try:
         for subsearcher, offset in searcher.leaf_searchers():
             matcher = lazy.matcher(subsearcher, context)
@@ -110,9 +121,14 @@ def scores(searcher: Searcher, query: Query, cache: PostingsCache) -> Scores:
     return found
 
 
-def _lazy_phrase(query: Query) -> Query:
-    return _LazyPhrase(query.fieldname, query.words, query.slop, query.boost,
-                       query.char_ranges) if type(query) is Phrase else query
+def _stand_in(query: Query) -> Query:
+    """Phrases and prefixes whose matchers are made for evaluating here."""
+    if type(query) is Phrase:
+        return _LazyPhrase(query.fieldname, query.words, query.slop, query.boost,
+                           query.char_ranges)
+    if type(query) is Prefix:
+        return _LazyPrefix(query.fieldname, query.text, query.boost, query.constantscore)
+    return query
 
 
 class _LazyPhrase(Phrase):
@@ -141,6 +157,69 @@ class _LazyPhrase(Phrase):
         return WrappingMatcher(matcher, boost=self.boost) if self.boost != 1.0 else matcher
 
 
+class _LazyPrefix(Prefix):
+    """Prefix.matcher (MultiTerm's, then Or's) with the same tree over the same terms, but
+    its leaves are left for evaluating here: a Whoosh term matcher looks its term up about
+    five times and reads its first block, and the preloaded OR of a small segment steps its
+    terms when made. Each segment's terms are expanded once, not for sizing and matching."""
+
+    def _btexts(self, ixreader):  # noqa: ANN001, ANN202 - Whoosh's
+        expanded = self.__dict__.setdefault("_expanded", {})
+        words = expanded.get(id(ixreader))
+        if words is None:
+            words = expanded[id(ixreader)] = list(Prefix._btexts(self, ixreader))
+        return words
+
+    def matcher(self, searcher: Searcher, context=None):  # noqa: ANN001, ANN201 - Whoosh's
+        field = self.fieldname
+        if (context is None or not self.constantscore or type(searcher.weighting) is not BM25F
+                or field not in searcher.schema or not searcher.schema[field].scorable):
+            return Prefix.matcher(self, searcher, context)
+        reader = searcher.reader()
+        words = [word for word in self._btexts(reader) if word]
+        if not words:
+            return NullMatcher()
+        if len(words) == 1:
+            return Term(field, words[0]).matcher(searcher, context)
+        kind = Or.matcher_type  # Or._matcher's choice, for the terms' OR
+        if kind == Or.AUTO_MATCHER:
+            kind = (Or.DEFAULT_MATCHER if len(words) < Or.TOO_MANY_CLAUSES and (
+                context.needs_current or len(words) == 2 or searcher.doc_count_all() > 5000)
+                else Or.ARRAY_MATCHER)
+        leaves = [_TermLeaf(searcher, field, word) for word in words]
+        if kind == Or.ARRAY_MATCHER:  # unscored (constant score): 1.0 for each document
+            return _Unscored(leaves)
+        if kind != Or.DEFAULT_MATCHER:
+            return Prefix.matcher(self, searcher, context)
+        tree = make_weighted_tree(UnionMatcher, [(reader.doc_frequency(field, leaf.word), leaf)
+                                                 for leaf in leaves])
+        return WrappingMatcher(tree, boost=self.boost) if self.boost != 1.0 else tree
+
+
+class _Deferred(Matcher):
+    """A node left for evaluating here; to Whoosh's matchers around it, one that matches
+    nothing (they only position themselves when made)."""
+
+    def is_active(self) -> bool:
+        return False
+
+
+class _TermLeaf(_Deferred):
+    """A term of a segment, as Term.matcher would score it (BM25F over the whole index)."""
+
+    def __init__(self, searcher: Searcher, field: str, word: bytes) -> None:
+        self.searcher = searcher
+        self.field = field
+        self.word = word
+
+
+class _Unscored(_Deferred):
+    """Whoosh's unscored preloaded OR of terms."""
+
+    def __init__(self, leaves: list[_TermLeaf]) -> None:
+        self.leaves = leaves
+
+
 class _PhraseCandidates(SpanNear2.SpanNear2Matcher):
     """A SpanNear2Matcher that stands where Whoosh's would, left where it starts."""
 
@@ -160,7 +239,7 @@ class _Segment:
         self.reader = reader
         self.offset = offset
         self.cache = cache
-        self._postings: dict[int, tuple[list[int], list[float], list[bytes] | None]] = {}
+        self._postings: dict[tuple, tuple] = {}  # (offset, field, word) → what _read read
 
     def scores(self, matcher) -> Scores:  # noqa: ANN001 - any Whoosh matcher
         kind = type(matcher)
@@ -185,6 +264,13 @@ class _Segment:
             return self._phrase(matcher)
         if kind is ArrayUnionMatcher:
             return self._array_union(matcher)
+        if kind is _TermLeaf:
+            return self._term(matcher)
+        if kind is _Unscored:
+            found: Scores = {}
+            for leaf in matcher.leaves:
+                found.update(dict.fromkeys(self._term_postings(leaf)[0], 1.0))
+            return found
         if kind is NullMatcherClass:
             return {}
         raise Unsupported(kind.__name__)
@@ -193,20 +279,20 @@ class _Segment:
         """The leaf's docnums, weights and (when asked) raw values, from its first block;
         read once per leaf (a phrase's words are both intersected and checked), and kept
         without the values for the next searches."""
-        known = self._postings.get(id(leaf))
+        if type(leaf) is not W3LeafMatcher and type(leaf) is not ListMatcher:
+            raise Unsupported(type(leaf).__name__)
+        key = (self.offset, *leaf._term)  # noqa: SLF001 - (field, word)
+        known = self._postings.get(key)
         if known is not None and (known[2] is not None or not values):
             return known
         if type(leaf) is ListMatcher:  # a term in one document: Whoosh inlines it
             read = (list(leaf._ids), [], list(leaf._values or ()))  # noqa: SLF001
-            self._postings[id(leaf)] = read
+            self._postings[key] = read
             return read
-        if type(leaf) is not W3LeafMatcher:
-            raise Unsupported(type(leaf).__name__)
-        key = (self.offset, *leaf._term)  # noqa: SLF001
         if not values:
             kept = self.cache.postings.get(key)
             if kept is not None:
-                read = self._postings[id(leaf)] = (*kept, None)
+                read = self._postings[key] = (*kept, None)
                 return read
         ids = array("I")
         weights = array("d")
@@ -225,17 +311,47 @@ class _Segment:
                 break
             leaf._goto(leaf._nextoffset)  # noqa: SLF001
         self.cache.postings.put(key, (ids, weights))
-        read = self._postings[id(leaf)] = (ids, weights, raw)
+        read = self._postings[key] = (ids, weights, raw)
         return read
 
     def _leaf(self, leaf: W3LeafMatcher) -> Scores:
         """BM25FScorer._score for each posting: Whoosh's bm25(), the same expression."""
-        scorer = leaf.scorer
         ids, weights, _ = self._read(leaf, values=False)
-        norms = self.cache.norms(self.reader, self.offset, leaf._term[0], scorer)  # noqa: SLF001
+        return self._bm25(ids, weights, leaf._term[0], leaf.scorer)  # noqa: SLF001
+
+    def _bm25(self, ids: array, weights: array, field: str, scorer: _Scorer) -> Scores:
+        norms = self.cache.norms(self.reader, self.offset, field, scorer)
         idf, k1_plus = scorer.idf, scorer.K1 + 1
         return {docnum: idf * ((tf * k1_plus) / (tf + norms[docnum]))
                 for docnum, tf in zip(ids, weights, strict=True)}
+
+    def _term(self, leaf: _TermLeaf) -> Scores:
+        """What Term.matcher's BM25FScorer would give each posting."""
+        searcher = leaf.searcher
+        parent = searcher.get_parent()
+        weighting = searcher.weighting
+        scorer = _Scorer(idf=parent.idf(leaf.field, leaf.word),
+                         avgfl=parent.avg_field_length(leaf.field) or 1,
+                         B=weighting._field_B.get(leaf.field, weighting.B),  # noqa: SLF001
+                         K1=weighting.K1)
+        ids, weights = self._term_postings(leaf)
+        return self._bm25(ids, weights, leaf.field, scorer)
+
+    def _term_postings(self, leaf: _TermLeaf) -> Postings:
+        key = (self.offset, leaf.field, leaf.word)
+        kept = self.cache.postings.get(key)
+        if kept is not None:
+            return kept
+        matcher = self.reader.postings(leaf.field, leaf.word)
+        if type(matcher) is W3LeafMatcher:
+            ids, weights, _ = self._read(matcher, values=False)
+            return ids, weights
+        ids, weights = array("I"), array("d")  # inlined: a term of one document
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return ids, weights
 
     def _phrase(self, matcher: SpanNear2.SpanNear2Matcher) -> Scores:
         """The intersection's scores where the words stand in order within the slop."""
