@@ -73,7 +73,7 @@ class OpenBuild:
         self._postings = PostingsCache()
         recent = settings.current().query_cache
         self._matches: RecentCache[str, array] = RecentCache(recent)
-        self._rankings: RecentCache[tuple, tuple[Ranking, bool]] = RecentCache(recent)
+        self._rankings: RecentCache[tuple, Ranking] = RecentCache(recent)
         self._spelling: SpellingWords | None = None
         self._completions: Completions | None = None
         self._repeated: RepeatedPassages | None | bool = False  # False: not read yet
@@ -134,12 +134,13 @@ class OpenBuild:
         """The best `limit` (docnum, score) of the query's matches among `allowed` (None =
         all), best first, ties by docnum; `filters` names `allowed` for the cache."""
         key = (repr(query), filters)
-        cached = self._rankings.get(key)
-        if cached is None:
+        ranking = self._rankings.get(key)
+        if ranking is None:
             ranking = self._ranking(searcher, query)
-            cached = (ranking if allowed is None else ranking.among(allowed), True)
-            self._rankings.put(key, cached)
-        return cached[0].first(limit)
+            if allowed is not None:
+                ranking = ranking.among(allowed)
+                self._rankings.put(key, ranking)
+        return ranking.first(limit)
 
     def rank(self, searcher: Searcher, query: wq.Query, allowed: set[int],
              limit: int | None) -> list[tuple[int, float]]:
@@ -152,11 +153,11 @@ class OpenBuild:
     def _ranking(self, searcher: Searcher, query: wq.Query) -> Ranking:
         """The query's complete ranking (Whoosh's BM25F scores), cached."""
         key = (repr(query), ())
-        cached = self._rankings.get(key)
-        if cached is not None:
-            return cached[0]
-        ranking = Ranking(_best(list(scores(searcher, query, self._postings).items()), None))
-        self._rankings.put(key, (ranking, True))
+        ranking = self._rankings.get(key)
+        if ranking is None:
+            ranking = Ranking(_best(list(scores(searcher, query, self._postings).items()),
+                                    None))
+            self._rankings.put(key, ranking)
         return ranking
 
     def load(self, searcher: Searcher, docnum: int) -> Document:

@@ -5,10 +5,11 @@ matchers (unions, intersections, phrase spans): about 100–300 ms for a phrase 
 matches half of 10,000 longer documents. Here the same matcher tree, as Whoosh builds it for
 each segment, is evaluated a node at a time instead: a term's postings are read block by block
 into dicts of docnum → score, unions and intersections merge dicts, a phrase checks positions
-only in the documents holding all its words. Every score is the same arithmetic in the same
-order as Whoosh's (BM25F per posting, the tree's sums, boosts), so the scores are equal to the
-last bit and the ranking is the same; a matcher of a kind not handled here is stepped through
-as Whoosh's collector would.
+only in the documents holding all its words. Phrases and prefixes stand in for Whoosh's with
+the same tree but nodes left for evaluating here (Whoosh's would start matching when made).
+Every score is the same arithmetic in the same order as Whoosh's (BM25F per posting, the
+tree's sums, boosts), so the scores are equal to the last bit and the ranking is the same; a
+query with a matcher of a kind not handled here is left to Whoosh's own search.
 """
 
 from __future__ import annotations
