@@ -367,18 +367,9 @@ class _Segment:
             read = [self._read(leaf, values=True) for leaf in matcher.ms]
         together = self.scores(matcher.child)
         if known is None:
-            known = array("I", sorted(self._in_order(together, read, slop)))
+            known = array("I", sorted(_in_order(together, read, slop)))
             self.cache.phrases.put(key, known)
         return {docnum: together[docnum] * boost for docnum in known}
-
-    @staticmethod
-    def _in_order(candidates: Scores, read: list, slop: int) -> list[int]:
-        """The candidates where the words stand in order within the slop."""
-        if not candidates:
-            return []
-        words = [({docnum: at for at, docnum in enumerate(ids)}, raw) for ids, _, raw in read]
-        return [docnum for docnum in candidates
-                if _in_order([_positions(raw[index[docnum]]) for index, raw in words], slop)]
 
     def _array_union(self, matcher: ArrayUnionMatcher) -> Scores:
         """Whoosh's preloaded OR: each sub-matcher's scores times the boost, added in order
@@ -431,23 +422,32 @@ def _decodes_as_positions(postings_format: object) -> bool:
             and kind.encode is Positions.encode)
 
 
-def _positions(value: bytes) -> list[int]:
-    """Whoosh's Positions.decode_positions: a count, then the pickled position deltas."""
-    if not value.endswith(b"."):
-        value += b"."
-    return list(accumulate(loads(value[_INT_SIZE:])))
-
-
-def _in_order(words: list[list[int]], slop: int) -> bool:
-    """SpanNear2Matcher._get_spans with ordered=True and mindist=1, on plain positions: a span
-    grows by a next word at most `slop` after its end (1 ≤ distance ≤ slop), so only the
-    ends matter."""
-    ends = set(words[0])
-    for positions in words[1:]:
-        if slop == 1:
-            ends = {end + 1 for end in ends}.intersection(positions)
-        else:
-            ends = {p for p in positions if any(p - slop <= end < p for end in ends)}
-        if not ends:
-            return False
-    return bool(ends)
+def _in_order(candidates: Scores, read: list, slop: int) -> list[int]:
+    """The candidates where the words stand in order, each at most `slop` after the one
+    before: SpanNear2Matcher._get_spans with ordered=True and mindist=1, on plain positions
+    (a span grows by a next word 1 to `slop` positions after its end, so only the ends
+    matter). Positions are decoded as Positions.decode_positions does: a count, then the
+    pickled deltas."""
+    if not candidates:
+        return []
+    words = [({docnum: at for at, docnum in enumerate(ids)}, raw) for ids, _, raw in read]
+    (first_at, first_raw), following = words[0], words[1:]
+    steps = range(1, slop + 1)
+    found = []
+    for docnum in candidates:
+        value = first_raw[first_at[docnum]]
+        ends = set(accumulate(loads(value[_INT_SIZE:] if value.endswith(b".")
+                                    else value[_INT_SIZE:] + b".")))
+        for at, raw in following:
+            value = raw[at[docnum]]
+            positions = accumulate(loads(value[_INT_SIZE:] if value.endswith(b".")
+                                         else value[_INT_SIZE:] + b"."))
+            if slop == 1:
+                ends = {p for p in positions if p - 1 in ends}
+            else:
+                ends = {p for p in positions if any(p - step in ends for step in steps)}
+            if not ends:
+                break
+        if ends:
+            found.append(docnum)
+    return found
