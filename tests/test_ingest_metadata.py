@@ -121,6 +121,9 @@ _DANISH_SPEECH = ("Tak for det. Der er ingen korte bemærkninger, så vi siger t
 
 @pytest.mark.parametrize("text, danish", [
     (_DANISH_SPEECH, True),
+    # "to" is Danish for two, not an English marker.
+    ("Forhandlingen er sluttet, og vi går til afstemning om de to forslag til vedtagelse, som "
+     "er stillet af ordførerne, og vi stemmer om dem nu. ", True),
     ("Kommunen arbejder med socialøkonomiske virksomheder, fordi de skaber job og fællesskab "
      "for borgere, der står uden for arbejdsmarkedet, og det har været en god idé. ", True),
     ("Kommunen har i løpet av året jobbet med sosiale entreprenører som skaper arbeidsplasser "

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from soev_search.ingest import ingest_file, learn_repeated_lines
+from soev_search.ingest import repeated as repeated_module
 from soev_search.ingest.repeated import (
     KEPT_NOTE,
+    EdgeCounts,
     RepeatedLines,
     head_key,
     strip_repeated,
@@ -106,3 +109,25 @@ def test_rebuilt_transcript_corpus_finds_every_document_with_its_own_title(tmp_p
         assert document.text.startswith(document.title)
         assert "Udskrevet" not in document.text and "Folketingstidende" not in document.text
         assert len(document.text) > len(document.title)
+
+
+def test_learning_in_parallel_slices_learns_what_one_pass_learns(tmp_path):
+    write_corpus(tmp_path, sittings=4, speeches=30)
+    paths = sorted(tmp_path.rglob("*.txt"))
+    one_pass = learn_repeated_lines(paths)
+    assert one_pass.documents == len(paths) and len(one_pass) > 0
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        assert learn_repeated_lines(paths, pool.map, parts=3) == one_pass
+    assert learn_repeated_lines(paths, parts=7) == one_pass
+
+
+def test_merged_sketches_keep_the_frequent_lines_and_never_over_count(monkeypatch):
+    monkeypatch.setattr(repeated_module, "SKETCH_SIZE", 4)
+    # "a" is at the edge of every document, the rest are rare lines.
+    first = EdgeCounts({1: 10, 2: 1, 3: 1, 4: 1}, documents=10)
+    second = EdgeCounts({1: 9, 5: 2, 6: 1, 7: 1}, documents=10)
+    merged = first.merge(second)
+    assert len(merged.counters) <= 4 and merged.documents == 20
+    assert merged.counters[1] == max(merged.counters.values()) >= 19 - 2
+    assert all(merged.counters[key] <= first.counters.get(key, 0) + second.counters.get(key, 0)
+               for key in merged.counters)

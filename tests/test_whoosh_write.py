@@ -39,8 +39,10 @@ def new_index(folder: Path):
 
 
 def postings(folder: Path) -> list[tuple]:
+    """Every posting; no value and an empty value are the same to Whoosh's writer."""
     with open_index(folder, VOCABULARY).reader() as reader:
-        return list(reader.iter_postings())
+        return [(field, text, docnum, weight, value or b"")
+                for field, text, docnum, weight, value in reader.iter_postings()]
 
 
 def term_lengths(folder: Path) -> list[tuple]:
@@ -59,6 +61,7 @@ def lengths_and_stored(folder: Path) -> list[tuple]:
 
 
 def test_the_fast_writer_writes_what_whooshs_writer_writes(corpus_dir, tmp_path):
+    """Same postings, lengths and stored fields; the short posting lists inlined."""
     values = [document_fields(doc) for doc in documents(corpus_dir)]
     for folder, writer_class in ((tmp_path / "whoosh", SegmentWriter),
                                  (tmp_path / "fast", FastSegmentWriter)):
@@ -69,6 +72,26 @@ def test_the_fast_writer_writes_what_whooshs_writer_writes(corpus_dir, tmp_path)
     assert len(postings(tmp_path / "fast")) > 1000
     assert postings(tmp_path / "fast") == postings(tmp_path / "whoosh")
     assert term_lengths(tmp_path / "fast") == term_lengths(tmp_path / "whoosh")
+    assert lengths_and_stored(tmp_path / "fast") == lengths_and_stored(tmp_path / "whoosh")
+    with open_index(tmp_path / "fast", VOCABULARY).reader() as reader:
+        inlined = [reader.term_info(*term).is_inlined() for term in reader.all_terms()]
+    assert any(inlined) and not all(inlined)
+
+
+def test_segments_with_inlined_postings_merge(corpus_dir, tmp_path):
+    """A later commit merges the segments, reading the inlined postings back: the same
+    index as Whoosh's own writer makes by the same commits."""
+    values = [document_fields(doc) for doc in documents(corpus_dir)]
+    for name, writer_class in (("fast", FastSegmentWriter), ("whoosh", SegmentWriter)):
+        ix = new_index(tmp_path / name)
+        for part in (values[:20], values[20:]):
+            writer = writer_class(open_index(tmp_path / name, VOCABULARY, readonly=False))
+            for fields in part:
+                writer.add_document(**fields)
+            writer.commit(optimize=True)
+        with ix.reader() as reader:
+            assert reader.is_atomic()  # one segment: the first was merged into the second
+    assert postings(tmp_path / "fast") == postings(tmp_path / "whoosh")
     assert lengths_and_stored(tmp_path / "fast") == lengths_and_stored(tmp_path / "whoosh")
 
 

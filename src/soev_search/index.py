@@ -1,19 +1,21 @@
 """Building and updating the index: corpus → Documents → a new build, swapped in atomically.
 
-`rebuild` makes two passes. First a pool of `workers` processes (when the corpus is big
-enough to gain) ingests the files in chunks; each worker writes its documents' index fields to
-a spool file and returns only manifest entries, skipped files and word counts, so the main
-process never handles a document. Then the compound vocabulary is learned from the counts
-and Whoosh's writer processes index the spool files into a fresh build folder, and CURRENT is
-pointed at it. `update` re-ingests only what changed (size/mtime, then content hash, against
-the build's manifest) into a copy-on-write build: the new build hard-links the current one's
-immutable Whoosh segment files and adds a segment, so a reader is never disturbed and a
-crash leaves the current build as it was.
+`rebuild` forks `workers` processes once (when the corpus is big enough to gain) and makes
+three passes with them. They learn the corpus's repeated edge lines in slices; then they
+ingest the files in chunks, each writing its documents' index fields to a spool file and
+returning only manifest entries, skipped files and word counts, so the main process never
+handles a document. Then the compound vocabulary is learned from the counts, each worker
+writes one Whoosh segment from a run of spool files, the main process commits the segments
+into a fresh build folder, and CURRENT is pointed at it.
+
+`update` re-ingests only what changed (size/mtime, then content hash, against the build's
+manifest) into a copy-on-write build: the new build hard-links the current one's immutable
+Whoosh segment files and adds a segment, so a reader is never disturbed and a crash leaves
+the current build as it was.
 """
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import hashlib
 import multiprocessing.util
@@ -159,6 +161,10 @@ def _read_spool(path: Path, documents: int) -> Iterator[dict[str, Any]]:
             yield pickle.load(spool)
 
 
+# The word hashes of passage counting, kept for all chunks a worker process spools.
+_WORD_HASHES = WordHashes()
+
+
 class _SpoolWriter:
     """Writes one chunk's documents as index fields and counts their words."""
 
@@ -169,13 +175,12 @@ class _SpoolWriter:
         self.words: Counter[str] = Counter()
         self.surface: Counter[str] = Counter()
         self.passages: Counter[int] = Counter()
-        self._hashes = WordHashes()
 
     def add(self, doc: Document) -> None:
         text = f"{doc.title}\n{doc.text}"
         self.words.update(raw_words(text))
         self.surface.update(surface_words(text))
-        self.passages.update(document_slots(doc.text, self._hashes))
+        self.passages.update(document_slots(doc.text, _WORD_HASHES))
         pickle.dump(document_fields(doc), self.file, pickle.HIGHEST_PROTOCOL)
         self.documents += 1
 
@@ -205,14 +210,15 @@ def rebuild(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,
     with writer_lock(index_dir):
         sidecars: list[Path] = []
         paths = list(ingest.corpus_files(corpus_dir, sidecars))
-        repeated = ingest.learn_repeated_lines(paths)
         warnings = orphan_warnings(sidecars, corpus_dir)
+        with Workers(workers if len(paths) >= POOL_THRESHOLD else 1) as pool:
+            repeated = ingest.learn_repeated_lines(paths, pool.map, parts=2 * pool.processes)
 
-        def spool(spool_dir: Path) -> Iterator[Spooled]:
-            return _spool_files(paths, corpus_dir, repeated, spool_dir, progress, workers)
+            def spool(spool_dir: Path) -> Iterator[Spooled]:
+                return _spool_files(paths, corpus_dir, repeated, spool_dir, progress, pool)
 
-        indexed, skipped, found = _build(index_dir, spool, corpus_dir, repeated, progress,
-                                         workers)
+            indexed, skipped, found = _build(index_dir, spool, corpus_dir, repeated, progress,
+                                             pool)
     return BuildReport(indexed, skipped, time.perf_counter() - started, warnings + found)
 
 
@@ -228,13 +234,56 @@ def index_documents(documents: Iterable[Document], index_dir: Path,
             writer.add(doc)
         yield writer.finish({}, [], [])
 
-    with writer_lock(index_dir):
-        return _build(index_dir, spool, None, None, progress, settings.current().workers)[0]
+    with writer_lock(index_dir), Workers(1) as pool:
+        return _build(index_dir, spool, None, None, progress, pool)[0]
+
+
+class Workers:
+    """A rebuild's worker processes (with one, the work runs in this process), forked once
+    for all its passes, and a count of documents indexed that they share."""
+
+    def __init__(self, processes: int) -> None:
+        self.processes = max(processes, 1)
+        self.indexed = multiprocessing.Value("q", 0)
+        _share_indexed_count(self.indexed)
+        self._pool = (ProcessPoolExecutor(max_workers=self.processes,
+                                          initializer=_share_indexed_count,
+                                          initargs=(self.indexed,))
+                      if self.processes > 1 else None)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def map(self, work: Callable, items: Iterable) -> Iterator:
+        """work(item) for each item, in order (in parallel in the processes)."""
+        return iter(self._pool.map(work, items)) if self._pool else map(work, items)
+
+    def each(self, work: Callable, items: list, waiting: Callable[[], None]) -> list:
+        """[work(item) for item in items], calling `waiting` about every 0.25 s meanwhile."""
+        if self._pool is None:
+            return [work(item) for item in items]
+        futures = [self._pool.submit(work, item) for item in items]
+        while wait(futures, timeout=0.25).not_done:
+            waiting()
+        return [future.result() for future in futures]
+
+
+# The running rebuild's count of documents indexed (set in every worker process).
+_indexed: Any = None
+
+
+def _share_indexed_count(counter: Any) -> None:
+    global _indexed
+    _indexed = counter
 
 
 def _build(index_dir: Path, spool: Callable[[Path], Iterator[Spooled]],
            corpus_dir: Path | None, repeated: RepeatedLines | None, progress: Progress | None,
-           workers: int) -> tuple[int, list[Skipped], list[Skipped]]:
+           pool: Workers) -> tuple[int, list[Skipped], list[Skipped]]:
     """Spool the documents, learn the vocabulary from their words, index them, publish the
     build; the number indexed, the files skipped and the sidecar problems."""
     previous = _current_or_none(index_dir)
@@ -266,7 +315,7 @@ def _build(index_dir: Path, spool: Callable[[Path], Iterator[Spooled]],
     spelling.save(build)
     repeated_passages.save(build)
     del spelling, repeated_passages
-    indexed = _index_spools(build, vocabulary, chunks, progress, workers)
+    indexed = _index_spools(build, vocabulary, chunks, progress, pool)
     shutil.rmtree(spool_dir)
     if repeated is not None:
         write_json(build / REPEATED, repeated.to_dict())
@@ -422,8 +471,8 @@ def orphan_warnings(sidecars: list[Path], corpus_dir: Path) -> list[Skipped]:
 def die_with_parent(_: object = None) -> None:
     """In a forked worker: end when the rebuild that started it dies, even by SIGKILL.
 
-    Without this, pool workers and Whoosh's writer processes outlive a killed rebuild,
-    waiting forever on queues nobody writes to.
+    Without this, pool workers outlive a killed rebuild, waiting forever on queues nobody
+    writes to.
     """
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1
@@ -434,7 +483,7 @@ def die_with_parent(_: object = None) -> None:
             os._exit(1)
 
 
-# Runs in every process multiprocessing forks (our ingest pool and Whoosh's writer processes).
+# Runs in every process multiprocessing forks (the worker pools of rebuild and update).
 multiprocessing.util.register_after_fork(die_with_parent, die_with_parent)
 
 
@@ -454,25 +503,19 @@ def ingest_all(paths: list[Path], corpus_dir: Path, repeated: RepeatedLines | No
 
 
 def _spool_files(paths: list[Path], corpus_dir: Path, repeated: RepeatedLines | None,
-                 spool_dir: Path, progress: Progress | None, workers: int) -> Iterator[Spooled]:
-    """Ingest the files in chunks (in a pool of `workers` processes when worth it), in order."""
+                 spool_dir: Path, progress: Progress | None, pool: Workers) -> Iterator[Spooled]:
+    """Ingest the files in chunks (in the worker processes), in order."""
     chunks = [(spool_dir / f"{start:08d}.pickle", paths[start:start + CHUNK_FILES])
               for start in range(0, len(paths), CHUNK_FILES)]
     work = partial(_spool_chunk, corpus_dir=corpus_dir, repeated=repeated)
     total, done = len(paths), 0
     if progress:
         progress("ingest", 0, total)
-    with contextlib.ExitStack() as stack:
-        if total < POOL_THRESHOLD or workers < 2:
-            results: Iterable[Spooled] = map(work, chunks)
-        else:
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
-            results = pool.map(work, chunks)
-        for chunk in results:
-            done += len(chunk.manifest)
-            if progress:
-                progress("ingest", done, total)
-            yield chunk
+    for chunk in pool.map(work, chunks):
+        done += len(chunk.manifest)
+        if progress:
+            progress("ingest", done, total)
+        yield chunk
 
 
 def _spool_chunk(chunk: tuple[Path, list[Path]], corpus_dir: Path,
@@ -513,18 +556,23 @@ def _ingest_one(path: Path, corpus_dir: Path, repeated: RepeatedLines | None) ->
 
 
 def _index_spools(build: Path, vocabulary: Vocabulary, chunks: list[Spooled],
-                  progress: Progress | None, workers: int) -> int:
-    """Index the spooled documents: each of `workers` processes writes one segment from a
-    run of spool files (in-process below POOL_THRESHOLD documents or with one worker), then
-    the segments are committed in order and the facet columns saved from what the writers
-    saw."""
+                  progress: Progress | None, pool: Workers) -> int:
+    """Index the spooled documents: each worker process writes one segment from a run of
+    spool files, then the segments are committed in order and the facet columns saved from
+    what the writers saw."""
     total = sum(chunk.documents for chunk in chunks)
     ix = create_index(build, vocabulary)
     runs = [(build, [(chunk.path, chunk.documents) for chunk in run])
-            for run in _even_runs(chunks, workers if total >= POOL_THRESHOLD else 1)]
+            for run in _even_runs(chunks, pool.processes)]
+
+    def report() -> None:
+        if progress:
+            progress("index", pool.indexed.value, total)
+
+    report()
+    written = pool.each(_write_segment, runs, report)
     if progress:
-        progress("index", 0, total)
-    written = _run_segment_writers(runs, progress, total)
+        progress("index", total, total)
     commit_segments(ix, [part.segment for part in written if part.segment is not None])
     columns = {name: [value for part in written for value in part.columns[name]]
                for name in FACET_COLUMNS}
@@ -543,33 +591,6 @@ class WrittenSegment:
 
 # The fields whose values facets.bin holds: the single-valued filters and the date.
 FACET_COLUMNS = (*COLUMN_FILTERS, DATE_FIELD)
-# Documents written so far by the segment writers of a rebuild (a counter shared with the
-# worker processes, set by _count_written).
-_written: Any = None
-
-
-def _count_written(counter: Any) -> None:
-    global _written
-    _written = counter
-
-
-def _run_segment_writers(runs: list[tuple[Path, list[tuple[Path, int]]]],
-                         progress: Progress | None, total: int) -> list[WrittenSegment]:
-    counter = multiprocessing.Value("q", 0, lock=True)
-    _count_written(counter)
-    if len(runs) == 1:
-        written = [_write_segment(runs[0])]
-    else:
-        with ProcessPoolExecutor(max_workers=len(runs), initializer=_count_written,
-                                 initargs=(counter,)) as pool:
-            futures = [pool.submit(_write_segment, run) for run in runs]
-            while wait(futures, timeout=0.25).not_done:
-                if progress:
-                    progress("index", counter.value, total)
-            written = [future.result() for future in futures]
-    if progress:
-        progress("index", total, total)
-    return written
 
 
 def _write_segment(run: tuple[Path, list[tuple[Path, int]]]) -> WrittenSegment:
@@ -584,23 +605,25 @@ def _write_segment(run: tuple[Path, list[tuple[Path, int]]]) -> WrittenSegment:
                 for name, column in columns.items():
                     column.append(fields.get(name, ""))
                 yield fields
-            with _written.get_lock():
-                _written.value += count
+            with _indexed.get_lock():
+                _indexed.value += count
 
     segment = write_segment(ix, documents(), settings.current().writer_memory_mb)
     return WrittenSegment(segment, columns)
 
 
 def _even_runs(chunks: list[Spooled], runs: int) -> list[list[Spooled]]:
-    """The chunks in `runs` consecutive runs of about the same number of documents."""
-    total = sum(chunk.documents for chunk in chunks)
+    """The chunks in `runs` consecutive runs of about the same size (spool bytes: the
+    writing work is in the text, not the number of documents)."""
+    sizes = [chunk.path.stat().st_size for chunk in chunks]
+    total = sum(sizes)
     result: list[list[Spooled]] = [[]]
     done = 0
-    for chunk in chunks:
+    for chunk, size in zip(chunks, sizes, strict=True):
         if done >= total * len(result) / runs and len(result) < runs:
             result.append([])
         result[-1].append(chunk)
-        done += chunk.documents
+        done += size
     return [run for run in result if run]
 
 

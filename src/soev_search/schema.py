@@ -7,6 +7,7 @@ the build's learned compound vocabulary at both index and query time.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from whoosh import fields, formats, index
@@ -76,7 +77,16 @@ class DanishPositions(formats.Positions):
             return
         boost = self.field_boost
         for term, positions in analyzer.danish.term_positions(value).items():
-            yield term, len(positions), len(positions) * boost, self.encode(positions)
+            if len(positions) == 1:
+                yield term, 1, boost, _single_position(positions[0])
+            else:
+                yield term, len(positions), len(positions) * boost, self.encode(positions)
+
+
+@lru_cache(maxsize=65_536)
+def _single_position(position: int) -> bytes:
+    """Positions.encode of one position (most postings of short documents), remembered."""
+    return formats.Positions().encode([position])
 
 
 def _danish_text(analyzer: WhooshDanishAnalyzer, stored: bool = False) -> fields.TEXT:

@@ -62,11 +62,12 @@ _DANISH_COMMON = _word_set("""
 _DANISH_ONLY = _word_set("""
     af havde hvad noget nogle nogen op ud ind været blive bliver hende mellem igennem vores
     lige sidste gøre giver siger jer os mod første ikke også når jeg nu""")
-# Norwegian, Swedish, English, German, Dutch and French words a Danish text hardly uses.
+# Norwegian, Swedish, English, German, Dutch and French words a Danish text hardly uses
+# (not English "to": it is Danish for two, in 31 of 10,000 speeches' samples).
 _FOREIGN = _word_set("""
     av etter ble hadde hva noe noen ut opp mellom gjennom vært gjøre ikkje blir bli meg deg seg
     vår våre och inte är att för jag vad hade någon något några mellan varit göra också från
-    till när där här ju the and of is to und die das ist nicht zu auf het een van niet voor
+    till när där här ju the and of is und die das ist nicht zu auf het een van niet voor
     zijn les des est""")
 _LETTERS = re.compile(r"[^\W\d_]+")
 

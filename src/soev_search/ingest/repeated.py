@@ -22,8 +22,8 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -111,19 +111,57 @@ def edge_lines(lines: list[str]) -> tuple[list[str], list[str]]:
     return content[:prose[0]][:EDGE_LINES], content[prose[-1] + 1:][-EDGE_LINES:]
 
 
-def learn_repeated_lines(paths: Iterable[Path]) -> RepeatedLines:
-    """One pass over the files (text files only, their edges only) → the recurring edge lines."""
-    sketch: dict[int, int] = {}
-    documents = 0
+def learn_repeated_lines(paths: Iterable[Path], mapper: Callable = map,
+                         parts: int = 1) -> RepeatedLines:
+    """One pass over the files (text files only, their edges only) → the recurring edge lines.
+
+    With `parts` > 1 the files are counted in that many slices by `mapper` (a process pool's
+    map: the slices are counted in parallel) and the sketches merged."""
+    paths = list(paths)
+    size = math.ceil(len(paths) / max(parts, 1)) or 1
+    slices = [paths[start:start + size] for start in range(0, len(paths), size)]
+    total = EdgeCounts()
+    for counted in mapper(count_edges, slices):
+        total = total.merge(counted)
+    return total.repeated()
+
+
+@dataclass
+class EdgeCounts:
+    """Misra-Gries counts of edge-line hashes over some text files."""
+
+    counters: dict[int, int] = field(default_factory=dict)
+    documents: int = 0
+
+    def merge(self, other: EdgeCounts) -> EdgeCounts:
+        """The counts of both sets of files: counters added, then, beyond SKETCH_SIZE, the
+        (SKETCH_SIZE+1)-th largest subtracted from all (Misra-Gries sketches merge so, still
+        never over-counting; Agarwal et al., "Mergeable summaries", PODS 2012)."""
+        counters = dict(self.counters)
+        for key, count in other.counters.items():
+            counters[key] = counters.get(key, 0) + count
+        if len(counters) > SKETCH_SIZE:
+            cut = sorted(counters.values(), reverse=True)[SKETCH_SIZE]
+            counters = {key: count - cut for key, count in counters.items() if count > cut}
+        return EdgeCounts(counters, self.documents + other.documents)
+
+    def repeated(self) -> RepeatedLines:
+        needed = max(MIN_DOCUMENTS, math.ceil(MIN_SHARE * self.documents))
+        return RepeatedLines(frozenset(k for k, n in self.counters.items() if n >= needed),
+                             self.documents)
+
+
+def count_edges(paths: Iterable[Path]) -> EdgeCounts:
+    """The edge-line counts of some files, in one streaming pass with bounded memory."""
+    counts = EdgeCounts()
     for path in paths:
         keys = _edge_keys(path)
         if keys is None:
             continue
-        documents += 1
+        counts.documents += 1
         for key in keys:
-            _count(sketch, key)
-    needed = max(MIN_DOCUMENTS, math.ceil(MIN_SHARE * documents))
-    return RepeatedLines(frozenset(k for k, n in sketch.items() if n >= needed), documents)
+            _count(counts.counters, key)
+    return counts
 
 
 def _count(sketch: dict[int, int], key: int) -> None:
