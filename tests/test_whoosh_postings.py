@@ -121,6 +121,19 @@ def test_phrase_edge_cases_are_told_apart(engine: WhooshEngine) -> None:
     assert "kanten.txt" in gapped
 
 
+def test_the_compiled_queries_are_evaluated_here(engine: WhooshEngine,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    queries = [q for text in QUERIES if (q := compiled(engine, text)) is not None]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("left to Whoosh's search")
+
+    with engine._current().searcher() as searcher:
+        monkeypatch.setattr(type(searcher), "search", refuse)
+        for query in queries:
+            scores(searcher, query, PostingsCache())
+
+
 def test_queries_whoosh_builds_otherwise_are_left_to_whoosh(engine: WhooshEngine) -> None:
     query = wq.DisjunctionMax([wq.Term("text", "virksom"), wq.Term("title", "notat")])
     with engine._current().searcher() as searcher:
