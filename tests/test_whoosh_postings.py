@@ -6,6 +6,8 @@ from the per-build caches."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from whoosh import query as wq
 
@@ -172,3 +174,27 @@ def test_the_build_keeps_what_it_read(engine: WhooshEngine) -> None:
         assert cache.phrases.get((0, (("text", b"socialokonomi"), ("text", b"virksom")), 1)) \
             is not None
         assert scores(searcher, query, cache) == expected  # small posting cache: re-read
+
+
+def test_threads_sharing_a_build_get_the_same_results(engine: WhooshEngine) -> None:
+    texts = ["socialøkonomi", '"socialøkonomisk virksomhed"', "beskæftig*", "kommunen",
+             "socialøkonomiske virksomheder kommune", "title:notat*"]
+    build = engine._current()
+    with build.searcher() as searcher:
+        expected = {text: whoosh_scores(searcher, compiled(engine, text)) for text in texts}
+    cache = PostingsCache(postings_kept=2_000)  # small: entries come and go meanwhile
+    failures: list[str] = []
+
+    def search(offset: int) -> None:
+        with build.searcher() as searcher:
+            for round_number in range(6):
+                text = texts[(offset + round_number) % len(texts)]
+                if scores(searcher, compiled(engine, text), cache) != expected[text]:
+                    failures.append(text)
+
+    threads = [threading.Thread(target=search, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
