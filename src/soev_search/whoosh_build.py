@@ -40,11 +40,9 @@ class Ranking:
     __slots__ = ("docnums", "scores")
 
     def __init__(self, hits: Iterable[tuple[int, float]] = ()) -> None:
-        self.docnums = array("I")
-        self.scores = array("d")
-        for docnum, score in hits:
-            self.docnums.append(docnum)
-            self.scores.append(score)
+        hits = hits if isinstance(hits, list) else list(hits)
+        self.docnums = array("I", map(itemgetter(0), hits))
+        self.scores = array("d", map(itemgetter(1), hits))
 
     def __len__(self) -> int:
         return len(self.docnums)
