@@ -23,15 +23,17 @@ SOEV_INDEX = (sys.executable, "-m", "soev_search.cli")
 # The installed console script, as a user runs it (fresh-process timings).
 SOEV_INDEX_SCRIPT = str(Path(sys.executable).with_name("soev-index"))
 
-# Runs a command and reports, as its last stderr line, the wall time and the command's peak
-# RSS (RUSAGE_CHILDREN of this wrapper covers exactly that command and its children).
+# Runs a command and reports, as its last stderr line, the wall time, the command's peak RSS
+# and its CPU time (RUSAGE_CHILDREN of this wrapper covers exactly that command and its
+# children).
 _WRAPPER = (
     "import json, resource, subprocess, sys, time\n"
     "start = time.perf_counter()\n"
     "code = subprocess.call(sys.argv[1:])\n"
     "seconds = time.perf_counter() - start\n"
-    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-    "print(json.dumps({'code': code, 'seconds': seconds, 'peak_kb': peak}), file=sys.stderr)\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(json.dumps({'code': code, 'seconds': seconds, 'peak_kb': usage.ru_maxrss,\n"
+    "                  'cpu': usage.ru_utime + usage.ru_stime}), file=sys.stderr)\n"
 )
 
 
@@ -42,6 +44,7 @@ class Measured:
     peak_mb: float
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0
 
 
 def run_measured(command: Sequence[str], timeout: float = 3600,
@@ -53,7 +56,7 @@ def run_measured(command: Sequence[str], timeout: float = 3600,
     stderr, _, last = proc.stderr.rstrip("\n").rpartition("\n")
     report = json.loads(last)
     return Measured(report["code"], report["seconds"], report["peak_kb"] / 1024, proc.stdout,
-                    stderr)
+                    stderr, report["cpu"])
 
 
 def percentile(values: Sequence[float], share: float) -> float:

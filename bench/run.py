@@ -138,31 +138,39 @@ def _clean_fields(doc: Document) -> dict[str, Any]:
 # --- rebuild ---------------------------------------------------------------------------------
 
 
-def time_builds(name: str, command: list[str], repeat: int,
-                env: dict[str, str] | None = None) -> dict[str, float]:
-    runs = []
+def time_builds(commands: dict[str, tuple[list[str], dict[str, str] | None]],
+                repeat: int) -> dict[str, dict[str, Any]]:
+    """Each command `repeat` times, the commands taking turns (ours, then each peer, again),
+    so a change in the machine's load falls on all of them alike; medians."""
+    runs: dict[str, list] = {name: [] for name in commands}
     for _ in range(repeat):
-        measured = run_measured(command, env=env)
-        if measured.code != 0:
-            raise RuntimeError(f"{name} build failed ({measured.code}): {measured.stderr[-2000:]}")
-        runs.append(measured)
-    return {"seconds": median([r.seconds for r in runs]),
-            "peak_mb": max(r.peak_mb for r in runs),
-            "runs": [round(r.seconds, 3) for r in runs]}
+        for name, (command, env) in commands.items():
+            measured = run_measured(command, env=env)
+            if measured.code != 0:
+                raise RuntimeError(f"{name} build failed ({measured.code}): "
+                                   f"{measured.stderr[-2000:]}")
+            runs[name].append(measured)
+    return {name: {"seconds": median([r.seconds for r in measured]),
+                   "cpu_seconds": median([r.cpu_seconds for r in measured]),
+                   "peak_mb": max(r.peak_mb for r in measured),
+                   "runs": [round(r.seconds, 3) for r in measured]}
+            for name, measured in runs.items()}
 
 
 def bench_builds(corpus: Path, docs: Path, work: Path, repeat: int,
-                 peers: list[str]) -> dict[str, dict[str, float]]:
+                 peers: list[str]) -> dict[str, dict[str, Any]]:
     rebuild = [*SOEV_INDEX, "rebuild", "--corpus", str(corpus), "--index", str(work / OURS)]
-    builds = {OURS: time_builds(OURS, rebuild, repeat)}  # workers: the CPU count
+    commands: dict[str, tuple[list[str], dict[str, str] | None]] = {
+        OURS: (rebuild, None)}  # workers: the CPU count
     for workers in (1, 2):  # the scaling from one core to two
-        builds[f"{OURS}-{workers}w"] = (
-            builds[OURS] if workers == cpu_count() else
-            time_builds(OURS, rebuild, repeat, env={"SOEV_WORKERS": str(workers)}))
+        if workers != cpu_count():
+            commands[f"{OURS}-{workers}w"] = (rebuild, {"SOEV_WORKERS": str(workers)})
     for name in peers:
-        builds[name] = time_builds(name, [sys.executable, str(PEERS_SCRIPT), "build", "--engine",
-                                          name, "--docs", str(docs), "--index", str(work / name)],
-                                   repeat)
+        commands[name] = ([sys.executable, str(PEERS_SCRIPT), "build", "--engine", name,
+                           "--docs", str(docs), "--index", str(work / name)], None)
+    builds = time_builds(commands, repeat)
+    for workers in (1, 2):
+        builds.setdefault(f"{OURS}-{workers}w", builds[OURS])
     return builds
 
 
@@ -316,6 +324,7 @@ def print_size_table(name: str, figures: dict[str, Any], engines: list[str]) -> 
     print(header)
     rows: list[tuple[str, Callable[[str], float], str]] = [
         ("rebuild s (median)", lambda e: builds[e]["seconds"], "{:.1f}"),
+        ("rebuild CPU s (median)", lambda e: builds[e]["cpu_seconds"], "{:.1f}"),
         ("rebuild docs/s", lambda e: n / builds[e]["seconds"], "{:.0f}"),
         ("rebuild MB/s", lambda e: size_mb / builds[e]["seconds"], "{:.2f}"),
         ("rebuild peak MB", lambda e: builds[e]["peak_mb"], "{:.0f}"),
@@ -331,9 +340,10 @@ def print_size_table(name: str, figures: dict[str, Any], engines: list[str]) -> 
         cells = [form.format(ours)] + [f"{form.format(value(e))} ({ratio(value(e), ours)})"
                                        for e in engines[1:]]
         print(f"{label:28}" + "".join(f"{cell:>22}" for cell in cells))
-    one, two = builds[f"{OURS}-1w"]["seconds"], builds[f"{OURS}-2w"]["seconds"]
-    print(f"{'ours rebuild, 1 / 2 workers':28}  {one:.1f} s / {two:.1f} s "
-          f"(speed-up {one / two:.2f}x)")
+    one, two = builds[f"{OURS}-1w"], builds[f"{OURS}-2w"]
+    print(f"{'ours rebuild, 1 / 2 workers':28}  {one['seconds']:.1f} s / {two['seconds']:.1f} s "
+          f"(speed-up {one['seconds'] / two['seconds']:.2f}x; CPU {one['cpu_seconds']:.1f} / "
+          f"{two['cpu_seconds']:.1f} s)")
     if PLAIN in builds:
         time_ratio = builds[OURS]["seconds"] / builds[PLAIN]["seconds"]
         memory_ratio = builds[OURS]["peak_mb"] / builds[PLAIN]["peak_mb"]

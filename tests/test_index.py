@@ -5,14 +5,23 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from soev_search.analysis import Vocabulary, part_counts, raw_words
 from soev_search.document import Document
 from soev_search.errors import IndexUnavailable, SoevError
 from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS
-from soev_search.index import REPEATED, index_exists, rebuild, update
+from soev_search.index import (
+    REPEATED,
+    index_exists,
+    learn_vocabulary,
+    rebuild,
+    update,
+    vocabulary_of_parts,
+)
 from soev_search.ingest import RepeatedLines, ingest_file
 from soev_search.results import SearchRequest
 from soev_search.schema import load_vocabulary, open_index
@@ -249,3 +258,15 @@ def test_a_rebuild_in_two_processes_equals_one_in_a_single_process(big_corpus, t
         saved = FacetColumns.open(build, reader, COLUMN_FILTERS, KEYWORD_FILTERS)
         read = FacetColumns.read(reader, COLUMN_FILTERS, KEYWORD_FILTERS)
     assert (saved.values, saved.codes, saved.date_rank) == (read.values, read.codes, read.date_rank)
+
+
+def test_the_vocabulary_of_chunk_part_counts_is_that_of_the_whole_corpus(corpus_dir):
+    texts = [path.read_text(encoding="utf-8") for path in sorted(corpus_dir.glob("*.txt"))]
+    whole = Counter(word for text in texts for word in raw_words(text))
+    chunks = [Counter(raw_words(text)) for text in texts]
+    parts: Counter[str] = Counter()
+    for chunk in chunks:
+        parts.update(part_counts(chunk))
+    learned = learn_vocabulary(whole)
+    assert len(learned) > len(Vocabulary.lexicon())  # the corpus adds parts of its own
+    assert vocabulary_of_parts(parts).stems == learned.stems

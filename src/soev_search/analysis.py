@@ -221,13 +221,22 @@ def part_counts(word_counts: Counter[str]) -> Counter[str]:
     what keeps learning the vocabulary cheap on a large corpus."""
     counts: Counter[str] = Counter()
     for word, count in word_counts.items():
-        for piece in word.split("-"):
-            folded = normalize(piece)
-            if len(folded) >= MIN_PART and folded.isalpha() and folded not in STOP_WORDS:
-                stemmed = stem(folded)
-                if len(stemmed) >= MIN_PART and stemmed not in NOT_PARTS:
-                    counts[stemmed] += count
+        for stemmed in _part_stems(word):
+            counts[stemmed] += count
     return counts
+
+
+@lru_cache(maxsize=200_000)  # a rebuild counts each chunk's words: most were seen before
+def _part_stems(word: str) -> tuple[str, ...]:
+    """The stems of a raw word's pieces that could be compound parts."""
+    stems = []
+    for piece in word.split("-"):
+        folded = normalize(piece)
+        if len(folded) >= MIN_PART and folded.isalpha() and folded not in STOP_WORDS:
+            stemmed = stem(folded)
+            if len(stemmed) >= MIN_PART and stemmed not in NOT_PARTS:
+                stems.append(stemmed)
+    return tuple(stems)
 
 
 class Decompounder:

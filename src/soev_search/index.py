@@ -148,7 +148,7 @@ class Spooled:
     documents: int
     manifest: dict[str, dict[str, Any]]
     skipped: list[Skipped]
-    words: Counter[str]  # raw words and their counts (the compound vocabulary)
+    parts: Counter[str]  # possible compound parts and their counts (part_counts of the words)
     surface: Counter[str]  # surface words and how many documents hold each (spelling)
     passages: Counter[int]  # slots of word runs and how many documents hold each (snippets)
     warnings: list[Skipped] = field(default_factory=list)  # problems in sidecars
@@ -172,7 +172,7 @@ class _SpoolWriter:
         self.path = path
         self.file = open(path, "wb")  # noqa: SIM115 - closed by finish()
         self.documents = 0
-        self.words: Counter[str] = Counter()
+        self.words: Counter[str] = Counter()  # raw words, made into part counts at the end
         self.surface: Counter[str] = Counter()
         self.passages: Counter[int] = Counter()
 
@@ -187,8 +187,9 @@ class _SpoolWriter:
     def finish(self, manifest: dict[str, dict[str, Any]], skipped: list[Skipped],
                warnings: list[Skipped]) -> Spooled:
         self.file.close()
-        return Spooled(self.path, self.documents, manifest, skipped, self.words, self.surface,
-                       self.passages, warnings)
+        # Part counts add up over chunks: made here, in parallel, not by the main process.
+        return Spooled(self.path, self.documents, manifest, skipped, part_counts(self.words),
+                       self.surface, self.passages, warnings)
 
 
 def index_exists(index_dir: Path) -> bool:
@@ -294,7 +295,7 @@ def _build(index_dir: Path, spool: Callable[[Path], Iterator[Spooled]],
     manifest: dict[str, Any] = {}
     skipped: list[Skipped] = []
     warnings: list[Skipped] = []
-    word_counts: Counter[str] = Counter()
+    parts: Counter[str] = Counter()
     spelling = SpellingWords()
     repeated_passages = RepeatedPassages()
     chunks = []
@@ -302,15 +303,15 @@ def _build(index_dir: Path, spool: Callable[[Path], Iterator[Spooled]],
         manifest.update(chunk.manifest)
         skipped.extend(chunk.skipped)
         warnings.extend(chunk.warnings)
-        word_counts.update(chunk.words)
+        parts.update(chunk.parts)
         spelling.merge(chunk.surface)
         repeated_passages.merge(chunk.passages, chunk.documents)
         # Taken over: free the chunk's share while the index is written.
-        chunk.words, chunk.surface, chunk.passages, chunk.manifest = (
+        chunk.parts, chunk.surface, chunk.passages, chunk.manifest = (
             Counter(), Counter(), Counter(), {})
         chunks.append(chunk)
-    vocabulary = learn_vocabulary(word_counts)
-    del word_counts
+    vocabulary = vocabulary_of_parts(parts)
+    del parts
     save_vocabulary(build, vocabulary)
     spelling.save(build)
     repeated_passages.save(build)
@@ -328,9 +329,14 @@ def _build(index_dir: Path, spool: Callable[[Path], Iterator[Spooled]],
 
 def learn_vocabulary(word_counts: Counter[str]) -> Vocabulary:
     """The compound vocabulary of a rebuild (either backend) from its raw word counts."""
+    return vocabulary_of_parts(part_counts(word_counts))
+
+
+def vocabulary_of_parts(parts: Counter[str]) -> Vocabulary:
+    """The compound vocabulary from the part counts of the corpus's words."""
     # The synonyms' words are compound parts too: "flexjob" finds "fleksjobordningen".
-    word_counts.update(dict.fromkeys(synonym_words(), MIN_PART_COUNT))
-    return Vocabulary.learn(part_counts(word_counts))
+    parts.update(part_counts(Counter(dict.fromkeys(synonym_words(), MIN_PART_COUNT))))
+    return Vocabulary.learn(parts)
 
 
 def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None,

@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import TextIO
-
-from tqdm import tqdm
+from typing import Any, TextIO
 
 from soev_search import settings
 from soev_search.backend import Backend, backend_options
@@ -45,7 +43,7 @@ class Progress:
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.terminal = stream.isatty()
-        self.bar: tqdm | None = None
+        self.bar: Any = None  # a tqdm bar
         self.stage: str | None = None
         self.last_line = 0.0
 
@@ -72,6 +70,8 @@ class Progress:
         self.stage = stage
         self.last_line = 0.0
         if self.terminal:
+            from tqdm import tqdm  # only on a terminal: importing it costs 40 ms
+
             self.bar = tqdm(total=total, desc=STAGE_NAMES.get(stage, stage), unit="doc",
                             file=self.stream)
 

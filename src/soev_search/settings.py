@@ -54,12 +54,13 @@ class Settings:
                                  "rebuild and update write there", None)
     database_read_url: str = _setting("", "PostgreSQL replicas, comma-separated: searches "
                                       "read there, else the primary", None)
-    workers: int = _setting(cpu_count, "processes that read files in a rebuild or update, "
-                            "and Whoosh's writer processes")
+    workers: int = _setting(cpu_count, "processes that read files in a rebuild or update "
+                            "and write the index's segments in a rebuild")
     threads: int = _setting(_default_threads, "threads of the web server")
     # Whoosh's own default: with 256 each of the writer processes of a rebuild grew to about
     # 450 MB, 2.4 times plain Whoosh's peak (bench/run.py, 10k documents).
-    writer_memory_mb: int = _setting(128, "memory of each Whoosh writer process, MB")
+    writer_memory_mb: int = _setting(128, "postings each segment writer holds in memory "
+                                     "before sorting them to disk, MB")
     query_cache: int = _setting(32, "recent queries whose match sets and rankings are kept "
                                 "per build")
     max_query_chars: int = _setting(500, "longest query, characters (the library searches "
