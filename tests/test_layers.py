@@ -19,7 +19,7 @@ LAYERS = (
     ("query", "relaxed", "results", "spelling", "highlight", "schema", "questionnaire",
      "similar", "fetch", "synonym_runs", "suggest", "whoosh_write"),
     ("index", "whoosh_andnot", "whoosh_similar", "whoosh_query", "whoosh_facets",
-     "whoosh_suggest", "whoosh_build", "whoosh_engine", "watch", "postgres"),
+     "whoosh_suggest", "whoosh_postings", "whoosh_build", "whoosh_engine", "watch", "postgres"),
     ("search", "backend"),
     ("index_cli", "search_cli", "cli", "operator_cli", "web"),
     ("entry_point",),

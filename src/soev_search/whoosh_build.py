@@ -7,9 +7,11 @@ so everything here is computed once and never invalidated, only dropped with the
 from __future__ import annotations
 
 import contextlib
+import heapq
 import threading
 from array import array
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +30,7 @@ from soev_search.spelling import Completions, SpellingWords
 from soev_search.store import REBUILD_HINT
 from soev_search.synonyms import SynonymsFile
 from soev_search.whoosh_facets import FacetColumns
-from soev_search.whoosh_query import is_costly
-
-# Rank at least this far ahead, so the next pages of a query come from the cache.
-RANK_AHEAD = 50
-
+from soev_search.whoosh_postings import PostingsCache, scores
 
 
 class Ranking:
@@ -42,11 +40,9 @@ class Ranking:
     __slots__ = ("docnums", "scores")
 
     def __init__(self, hits: Iterable[tuple[int, float]] = ()) -> None:
-        self.docnums = array("I")
-        self.scores = array("d")
-        for docnum, score in hits:
-            self.docnums.append(docnum)
-            self.scores.append(score)
+        hits = hits if isinstance(hits, list) else list(hits)
+        self.docnums = array("I", map(itemgetter(0), hits))
+        self.scores = array("d", map(itemgetter(1), hits))
 
     def __len__(self) -> int:
         return len(self.docnums)
@@ -72,9 +68,10 @@ class OpenBuild:
         self._pool: list[Searcher] = []
         self._pool_lock = threading.Lock()
         self._retired = False
+        self._postings = PostingsCache()
         recent = settings.current().query_cache
         self._matches: RecentCache[str, array] = RecentCache(recent)
-        self._rankings: RecentCache[tuple, tuple[Ranking, bool]] = RecentCache(recent)
+        self._rankings: RecentCache[tuple, Ranking] = RecentCache(recent)
         self._spelling: SpellingWords | None = None
         self._completions: Completions | None = None
         self._repeated: RepeatedSlots | None | bool = False  # False: not read yet
@@ -119,19 +116,14 @@ class OpenBuild:
             searcher.close()
 
     def matches(self, searcher: Searcher, query: wq.Query) -> array:
-        """Every docnum the query matches, unscored, ascending (an array: 4 bytes each); the
-        latest queries are cached (paging and facet clicks repeat the query with other
-        filters)."""
+        """Every docnum the query matches, ascending (an array: 4 bytes each); the latest
+        queries are cached (paging and facet clicks repeat the query with other filters).
+        Matching scores too, a posting list at a time, so the complete ranking is cached
+        with it."""
         key = repr(query)
         found = self._matches.get(key)
         if found is None:
-            if is_costly(query):
-                # Phrase and prefix matching cost more than scoring: match and rank at once.
-                ranking = self._rank(searcher, query, None, None)
-                self._rankings.put((key, ()), (ranking, True))
-                found = array("I", sorted(ranking.docnums))
-            else:
-                found = array("I", searcher.docs_for_query(query))
+            found = array("I", sorted(self._ranking(searcher, query).docnums))
             self._matches.put(key, found)
         return found
 
@@ -140,37 +132,31 @@ class OpenBuild:
         """The best `limit` (docnum, score) of the query's matches among `allowed` (None =
         all), best first, ties by docnum; `filters` names `allowed` for the cache."""
         key = (repr(query), filters)
-        cached = self._rankings.get(key)
-        if cached is not None:
-            hits, complete = cached
-            if complete or (limit is not None and len(hits) >= limit):
-                return hits.first(limit)
-        unfiltered = self._rankings.get((repr(query), ()))
-        if allowed is not None and unfiltered is not None and unfiltered[1]:
-            hits, complete = unfiltered[0].among(allowed), True
-        else:
-            depth = None if limit is None else max(limit, RANK_AHEAD)
-            hits = self._rank(searcher, query, allowed, depth)
-            complete = depth is None or len(hits) < depth
-        self._rankings.put(key, (hits, complete))
-        return hits.first(limit)
+        ranking = self._rankings.get(key)
+        if ranking is None:
+            ranking = self._ranking(searcher, query)
+            if allowed is not None:
+                ranking = ranking.among(allowed)
+                self._rankings.put(key, ranking)
+        return ranking.first(limit)
 
     def rank(self, searcher: Searcher, query: wq.Query, allowed: set[int],
              limit: int | None) -> list[tuple[int, float]]:
         """The best `limit` of `allowed` by the query's score, uncached (relaxed matches: their
         groups change with the filters)."""
-        return self._rank(searcher, query, allowed, limit).first(limit)
+        scored = scores(searcher, query, self._postings)
+        hits = [(docnum, score) for docnum, score in scored.items() if docnum in allowed]
+        return _best(hits, limit)
 
-    @staticmethod
-    def _rank(searcher: Searcher, query: wq.Query, allowed: set[int] | None,
-              depth: int | None) -> Ranking:
-        if allowed is not None and not allowed:
-            return Ranking()  # Whoosh reads an empty filter as no filter
-        top = searcher.search(query, limit=depth, filter=allowed).top_n
-        hits = [(docnum, float(score)) for score, docnum in top]
-        if depth is None:  # the unlimited collector leaves the order to us
-            hits.sort(key=lambda hit: (-hit[1], hit[0]))
-        return Ranking(hits)
+    def _ranking(self, searcher: Searcher, query: wq.Query) -> Ranking:
+        """The query's complete ranking (Whoosh's BM25F scores), cached."""
+        key = (repr(query), ())
+        ranking = self._rankings.get(key)
+        if ranking is None:
+            ranking = Ranking(_best(list(scores(searcher, query, self._postings).items()),
+                                    None))
+            self._rankings.put(key, ranking)
+        return ranking
 
     def load(self, searcher: Searcher, docnum: int) -> Document:
         return unpack_document(searcher.stored_fields(docnum)["document"])
@@ -194,3 +180,12 @@ class OpenBuild:
             self._repeated = RepeatedSlots.load(self.build)
         repeated = self._repeated
         return repeated.repetition(passage) if isinstance(repeated, RepeatedSlots) else 0.0
+
+
+def _best(hits: list[tuple[int, float]], limit: int | None) -> list[tuple[int, float]]:
+    """(docnum, score) best first, ties by docnum, as Whoosh's collector orders them."""
+    if limit is None or limit >= len(hits):
+        hits.sort()  # by docnum (unique), then stably by score
+        hits.sort(key=itemgetter(1), reverse=True)
+        return hits
+    return heapq.nsmallest(limit, hits, key=lambda hit: (-hit[1], hit[0]))

@@ -2,11 +2,11 @@
 
 Each request checks CURRENT's stat (cheap) and, when a rebuild or update has swapped in a
 new build, opens it; requests already running finish on the old one. The matching set is
-found unscored; facet counts come from the facet columns loaded once per build, over that whole
-set, each facet ignoring its own filter (disjunctive faceting). Only the documents up to the
-requested page are ranked (Whoosh's top-k collector), except for phrase and prefix queries,
-whose matching costs more than scoring: those are matched and ranked in one pass. Snippets
-are made only for the page.
+found and scored in one pass, a posting list at a time (`whoosh_postings`: Whoosh's own
+matching and BM25F scores, without its matcher-per-document loop), and its ranking cached;
+facet counts come from the facet columns loaded once per build, over the whole matching set,
+each facet ignoring its own filter (disjunctive faceting). Snippets are made only for the
+page.
 """
 
 from __future__ import annotations

@@ -162,7 +162,3 @@ def value_range(field: str, span: ValueRange) -> wq.Query:
         return within
     return wq.Or([within, AndNot(wq.Every(), wq.Every(field))])
 
-
-def is_costly(query: wq.Query) -> bool:
-    """Phrase and prefix matching cost more than scoring in Whoosh."""
-    return isinstance(query, wq.Phrase | wq.Prefix) or any(map(is_costly, query.children()))
