@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import zlib
 import stat
 from collections import Counter
 from pathlib import Path
@@ -182,6 +183,21 @@ def test_a_damaged_index_is_one_clear_error(built):
         segment.write_bytes(b"\0garbage" * 100)
     with pytest.raises(IndexUnavailable, match="damaged.*soev-index rebuild"):
         SearchEngine(built).search(SearchRequest("socialøkonomi"))
+
+
+def test_a_stored_document_that_does_not_decode_is_one_clear_error(built):
+    """As a build of an earlier layout of the same format would hold (zlib, not JSON)."""
+    build = current_build(built)
+    ix = open_index(build, load_vocabulary(build), readonly=False)
+    with ix.searcher() as searcher:
+        fields = dict(searcher.stored_fields(0))
+    writer = ix.writer()
+    writer.delete_document(0)
+    writer.add_document(**{**fields, "text": "xylofonkantine",
+                           "document": zlib.compress(fields["document"])})
+    writer.commit()
+    with pytest.raises(IndexUnavailable, match="damaged.*soev-index rebuild"):
+        SearchEngine(built).search(SearchRequest("xylofonkantine"))
 
 
 def test_current_pointing_at_a_missing_build_is_one_clear_error(built):

@@ -159,7 +159,10 @@ class OpenBuild:
         return ranking
 
     def load(self, searcher: Searcher, docnum: int) -> Document:
-        return unpack_document(searcher.stored_fields(docnum)["document"])
+        try:
+            return unpack_document(searcher.stored_fields(docnum)["document"])
+        except (ValueError, KeyError, TypeError) as exc:  # not a stored document of ours
+            raise self._damaged(exc) from None
 
     def spelling(self) -> SpellingWords:
         """The build's surface words, read on first use (only suggestions and typeahead
