@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import zlib
 import stat
+import zlib
 from collections import Counter
 from pathlib import Path
 
