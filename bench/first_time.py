@@ -18,20 +18,11 @@ from pathlib import Path
 
 from measure import percentile
 from queries import QUERIES_FILE, BenchQuery, load_queries
+from run import to_request
 from soev_search.results import SearchRequest
 from soev_search.search import SearchEngine
 
 OPENING_QUERY = "zzqxv"  # opens the build, matches nothing
-
-
-def to_request(query: BenchQuery) -> SearchRequest:
-    filters = query.filters
-    return SearchRequest(
-        query=query.text,
-        municipality=(filters["municipality"],) if "municipality" in filters else (),
-        year=(int(filters["year"]),) if "year" in filters else (),
-        doctype=(filters["doctype"],) if "doctype" in filters else (),
-        page=query.page)
 
 
 def first_pass(index: Path, queries: list[BenchQuery], isolated: bool,

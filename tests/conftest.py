@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 
 from pg_cluster import PgCluster, PostgresMissing
 from soev_search.backend import Backend
+from soev_search.index import rebuild
 from web_support import web_app
 
 # The browser fixtures (browser, base_url, page), used by the tests/test_browser*.py modules.
@@ -26,6 +27,14 @@ def corpus_dir(tmp_path: Path) -> Path:
     """A private copy of the bundled sample corpus that a test may change."""
     target = tmp_path / "corpus"
     shutil.copytree(BUNDLED_CORPUS, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the bundled corpus, built once, for tests that only read it."""
+    target = tmp_path_factory.mktemp("bundled") / "index"
+    rebuild(BUNDLED_CORPUS, target)
     return target
 
 

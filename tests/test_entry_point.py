@@ -7,11 +7,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
-from soev_search.index import rebuild
 
 # Runs the executable's main with the given arguments and reports, on stderr as it exits,
 # whether the collector is on, how many collections ran since just before main, the exit
@@ -37,18 +34,10 @@ def run(*args: str) -> tuple[subprocess.CompletedProcess, list]:
     return proc, json.loads(proc.stderr.strip().splitlines()[-1])
 
 
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    corpus = Path(__file__).resolve().parent.parent / "corpus"
-    target = tmp_path_factory.mktemp("entry") / "index"
-    rebuild(corpus, target)
-    return target
-
-
 @pytest.mark.parametrize("command", [["search", "socialøkonomi"], ["stats", "--json"]])
 def test_a_command_that_answers_at_once_runs_without_collections_and_ends_frozen(
-        index_dir, command):
-    proc, (enabled, collections, code, frozen) = run(*command, "--index", str(index_dir))
+        bundled_index, command):
+    proc, (enabled, collections, code, frozen) = run(*command, "--index", str(bundled_index))
     assert proc.returncode == code == 0 and proc.stdout.strip()
     assert not enabled
     assert collections == 0

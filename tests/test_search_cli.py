@@ -7,11 +7,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
-from soev_search.index import rebuild
 
 HEAVY = ("langdetect", "trafilatura", "lxml", "bs4", "pypdf", "charset_normalizer", "tqdm",
          "flask", "waitress")
@@ -38,18 +35,10 @@ def all_modules_after(*args: str) -> tuple[str, set[str]]:
     return proc.stdout, set(json.loads(proc.stderr.strip().splitlines()[-1]))
 
 
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    corpus = Path(__file__).resolve().parent.parent / "corpus"
-    target = tmp_path_factory.mktemp("cli") / "index"
-    rebuild(corpus, target)
-    return target
-
-
 @pytest.mark.parametrize("command", [["search", "socialøkonomi"], ["stats"],
                                      ["search", "kantine", "--json"]])
-def test_search_and_stats_import_no_ingester_parser(index_dir, command):
-    out, loaded = modules_after(*command, "--index", str(index_dir))
+def test_search_and_stats_import_no_ingester_parser(bundled_index, command):
+    out, loaded = modules_after(*command, "--index", str(bundled_index))
     assert out.strip()  # the command did answer
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
     assert "whoosh" in loaded
@@ -57,8 +46,8 @@ def test_search_and_stats_import_no_ingester_parser(index_dir, command):
 
 @pytest.mark.parametrize("command", [["search", "socialøkonomi"], ["stats"],
                                      ["search", "kantine", "--json"]])
-def test_search_and_stats_import_nothing_only_other_commands_use(index_dir, command):
-    out, loaded = all_modules_after(*command, "--index", str(index_dir))
+def test_search_and_stats_import_nothing_only_other_commands_use(bundled_index, command):
+    out, loaded = all_modules_after(*command, "--index", str(bundled_index))
     assert out.strip()
     assert "soev_search.search" in loaded
     assert not loaded & set(NOT_FOR_A_SEARCH), loaded & set(NOT_FOR_A_SEARCH)
