@@ -16,6 +16,7 @@ from soev_search.document import Document
 from soev_search.errors import IndexUnavailable, SoevError
 from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS
 from soev_search.index import (
+    POOL_THRESHOLD,
     REPEATED,
     index_exists,
     learn_vocabulary,
@@ -286,3 +287,17 @@ def test_the_vocabulary_of_chunk_part_counts_is_that_of_the_whole_corpus(corpus_
     learned = learn_vocabulary(whole)
     assert len(learned) > len(Vocabulary.lexicon())  # the corpus adds parts of its own
     assert vocabulary_of_parts(parts).stems == learned.stems
+
+
+def test_a_rebuild_in_processes_where_every_file_is_skipped_gives_an_empty_index(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(POOL_THRESHOLD + 5):
+        (corpus / f"tom-{number}.txt").write_text("")
+    report = rebuild(corpus, tmp_path / "index", workers=2)
+    assert report.indexed == 0 and len(report.skipped) == POOL_THRESHOLD + 5
+    engine = SearchEngine(tmp_path / "index")
+    assert engine.stats()["documents"] == 0 and total(engine, "kommune") == 0
+    (corpus / "ny.txt").write_text("Kommunen og en socialøkonomisk virksomhed i Vejle.\n")
+    assert update(corpus, tmp_path / "index").added == 1
+    assert total(SearchEngine(tmp_path / "index"), "kommune") == 1
