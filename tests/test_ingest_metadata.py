@@ -44,6 +44,13 @@ def test_no_municipality_when_the_text_names_none():
     assert own_municipality("Om socialøkonomi", "Et emne uden steder.", []) is None
 
 
+def test_no_municipality_from_a_word_cut_at_the_end_of_the_opening():
+    """The opening is the first 600 characters: "Aarhusvej" cut there is no mention of Aarhus."""
+    text = "Et emne uden steder. " * 28 + "Se på Aarhusvej 12, der har en kantine."
+    assert text[:600].endswith("Aarhus") and not mentions(text)
+    assert own_municipality("Om socialøkonomi", text, []) is None
+
+
 @pytest.mark.parametrize(("title", "expected"), [
     ("Socialøkonomi i Aalborg Kommune – status september 2018", "2018-09"),
     ("Socialøkonomi i Jammerbugt Kommune – status 2018", "2018"),
