@@ -128,6 +128,11 @@ _DANISH_SPEECH = ("Tak for det. Der er ingen korte bemærkninger, så vi siger t
 
 @pytest.mark.parametrize("text, danish", [
     (_DANISH_SPEECH, True),
+    # Formulaic Danish with no Danish-only word but "tak" and "næste" (Norwegian: takk, neste).
+    ("Tak. Vi går videre til næste punkt på dagsordenen, og der er ingen korte bemærkninger "
+     "til det, så vi går til afstemning. ", True),
+    ("Takk. Vi går videre til neste punkt på dagsordenen, og det er ingen korte merknader "
+     "til det, så vi går til avstemning. ", False),
     # "to" is Danish for two, not an English marker.
     ("Forhandlingen er sluttet, og vi går til afstemning om de to forslag til vedtagelse, som "
      "er stillet af ordførerne, og vi stemmer om dem nu. ", True),

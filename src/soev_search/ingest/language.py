@@ -58,10 +58,11 @@ _DANISH_COMMON = _word_set("""
     hos hun hvad hvis hvor i ikke ind jeg jer jo kunne man mange med meget men mig min mine mit
     mod ned noget nogle nu når og også om op os over på selv sig sin sine sit skal skulle som
     sådan thi til ud under var vi vil ville vor være været""")
-# Common in Danish, not words of Norwegian or Swedish (which write av, opp, ut, hadde, hva ...).
+# Common in Danish, not words of Norwegian or Swedish (which write av, opp, ut, hadde, hva,
+# takk/tack, neste/nästa ...).
 _DANISH_ONLY = _word_set("""
     af havde hvad noget nogle nogen op ud ind været blive bliver hende mellem igennem vores
-    lige sidste gøre giver siger jer os mod første ikke også når jeg nu""")
+    lige sidste gøre giver siger jer os mod første ikke også når jeg nu tak næste""")
 # Norwegian, Swedish, English, German, Dutch and French words a Danish text hardly uses
 # (not English "to": it is Danish for two, in 31 of 10,000 speeches' samples).
 _FOREIGN = _word_set("""
