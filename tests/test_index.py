@@ -16,8 +16,14 @@ from soev_search.document import Document
 from soev_search.errors import IndexUnavailable, SoevError
 from soev_search.filters import COLUMN_FILTERS, KEYWORD_FILTERS
 from soev_search.index import (
+    CHUNK_FILES,
     POOL_THRESHOLD,
     REPEATED,
+    TAIL_CHUNK_FILES,
+    TAIL_CHUNKS,
+    Spooled,
+    _chunk_bounds,
+    _even_runs,
     index_exists,
     learn_vocabulary,
     rebuild,
@@ -301,3 +307,26 @@ def test_a_rebuild_in_processes_where_every_file_is_skipped_gives_an_empty_index
     (corpus / "ny.txt").write_text("Kommunen og en socialøkonomisk virksomhed i Vejle.\n")
     assert update(corpus, tmp_path / "index").added == 1
     assert total(SearchEngine(tmp_path / "index"), "kommune") == 1
+
+
+def test_ingest_tasks_are_large_first_and_small_at_the_end():
+    bounds = _chunk_bounds(10_000, 2)
+    assert bounds[0] == (0, CHUNK_FILES) and bounds[-1][1] == 10_000
+    assert all(end == following[0] for (_, end), following
+               in zip(bounds, bounds[1:], strict=False))
+    tail = [end - start for start, end in bounds[-2 * TAIL_CHUNKS:]]
+    assert max(tail) <= TAIL_CHUNK_FILES
+    assert _chunk_bounds(0, 2) == [] and _chunk_bounds(5, 2) == [(0, 5)]
+
+
+def test_segment_runs_share_a_spool_file_to_stay_even(tmp_path):
+    spools = []
+    for number, documents in enumerate((300, 10, 10)):
+        path = tmp_path / f"{number}.pickle"
+        path.write_bytes(b"x" * 100 * documents)  # 100 bytes a document
+        spools.append(Spooled(path, documents, {}, [], Counter(), Counter(), Counter()))
+    runs = _even_runs(spools, 2)
+    assert [[(path.name, first, count) for path, first, count in run] for run in runs] == [
+        [("0.pickle", 0, 160)], [("0.pickle", 160, 140), ("1.pickle", 0, 10),
+                                  ("2.pickle", 0, 10)]]
+    assert _even_runs(spools, 1) == [[(s.path, 0, s.documents) for s in spools]]

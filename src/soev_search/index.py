@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import itertools
 import multiprocessing.util
 import os
 import pickle
@@ -80,9 +81,13 @@ REPEATED = "repeated.json"
 SPOOL_DIR = "spool"
 # Below this many files a process pool costs more than it saves.
 POOL_THRESHOLD = 40
-# Files per task of the ingest pool: enough that the cost of a task (a spool file, pickling
-# the counts) is small per document, few enough that the workers stay evenly loaded.
-CHUNK_FILES = 64
+# Files per task of the ingest pool. Large tasks first: the main process merges each task's
+# word, spelling and passage counts, and per file that costs less the more files share the
+# counts (a third of the merging at 512 against 64). Small tasks at the end, the last
+# TAIL_CHUNKS per worker, so the workers finish together.
+CHUNK_FILES = 512
+TAIL_CHUNK_FILES = 64
+TAIL_CHUNKS = 8
 
 # stage ("ingest", "index", "update"), done, total
 Progress = Callable[[str, int, int], None]
@@ -511,8 +516,8 @@ def ingest_all(paths: list[Path], corpus_dir: Path, repeated: RepeatedLines | No
 def _spool_files(paths: list[Path], corpus_dir: Path, repeated: RepeatedLines | None,
                  spool_dir: Path, progress: Progress | None, pool: Workers) -> Iterator[Spooled]:
     """Ingest the files in chunks (in the worker processes), in order."""
-    chunks = [(spool_dir / f"{start:08d}.pickle", paths[start:start + CHUNK_FILES])
-              for start in range(0, len(paths), CHUNK_FILES)]
+    chunks = [(spool_dir / f"{start:08d}.pickle", paths[start:end])
+              for start, end in _chunk_bounds(len(paths), pool.processes)]
     work = partial(_spool_chunk, corpus_dir=corpus_dir, repeated=repeated)
     total, done = len(paths), 0
     if progress:
@@ -522,6 +527,17 @@ def _spool_files(paths: list[Path], corpus_dir: Path, repeated: RepeatedLines | 
         if progress:
             progress("ingest", done, total)
         yield chunk
+
+
+def _chunk_bounds(total: int, processes: int) -> list[tuple[int, int]]:
+    """(start, end) of each ingest task: CHUNK_FILES files, then TAIL_CHUNK_FILES at the end."""
+    tail_from = max(0, total - TAIL_CHUNKS * TAIL_CHUNK_FILES * processes)
+    bounds, start = [], 0
+    while start < total:
+        size = CHUNK_FILES if start + CHUNK_FILES <= tail_from else TAIL_CHUNK_FILES
+        bounds.append((start, min(total, start + size)))
+        start += size
+    return bounds
 
 
 def _spool_chunk(chunk: tuple[Path, list[Path]], corpus_dir: Path,
@@ -568,8 +584,7 @@ def _index_spools(build: Path, vocabulary: Vocabulary, chunks: list[Spooled],
     what the writers saw."""
     total = sum(chunk.documents for chunk in chunks)
     ix = create_index(build, vocabulary)
-    runs = [(build, [(chunk.path, chunk.documents) for chunk in run])
-            for run in _even_runs(chunks, pool.processes)]
+    runs = [(build, run) for run in _even_runs(chunks, pool.processes)]
 
     def report() -> None:
         if progress:
@@ -599,15 +614,19 @@ class WrittenSegment:
 FACET_COLUMNS = (*COLUMN_FILTERS, DATE_FIELD)
 
 
-def _write_segment(run: tuple[Path, list[tuple[Path, int]]]) -> WrittenSegment:
-    """Runs in a worker process: one segment from a run of spool files."""
+# Part of a spool file: (path, index of its first document, number of documents).
+SpoolPart = tuple[Path, int, int]
+
+
+def _write_segment(run: tuple[Path, list[SpoolPart]]) -> WrittenSegment:
+    """Runs in a worker process: one segment from a run of spool files (or parts of them)."""
     build, spools = run
     ix = open_index(build, load_vocabulary(build), readonly=False)
     columns: dict[str, list[str]] = {name: [] for name in FACET_COLUMNS}
 
     def documents() -> Iterator[dict[str, Any]]:
-        for path, count in spools:
-            for fields in _read_spool(path, count):
+        for path, first, count in spools:
+            for fields in itertools.islice(_read_spool(path, first + count), first, None):
                 for name, column in columns.items():
                     column.append(fields.get(name, ""))
                 yield fields
@@ -618,18 +637,24 @@ def _write_segment(run: tuple[Path, list[tuple[Path, int]]]) -> WrittenSegment:
     return WrittenSegment(segment, columns)
 
 
-def _even_runs(chunks: list[Spooled], runs: int) -> list[list[Spooled]]:
-    """The chunks in `runs` consecutive runs of about the same size (spool bytes: the
-    writing work is in the text, not the number of documents)."""
-    sizes = [chunk.path.stat().st_size for chunk in chunks]
-    total = sum(sizes)
-    result: list[list[Spooled]] = [[]]
-    done = 0
-    for chunk, size in zip(chunks, sizes, strict=True):
-        if done >= total * len(result) / runs and len(result) < runs:
-            result.append([])
-        result[-1].append(chunk)
-        done += size
+def _even_runs(chunks: list[Spooled], runs: int) -> list[list[SpoolPart]]:
+    """The spooled documents in `runs` consecutive runs of about the same size (spool bytes:
+    the writing work is in the text, not the number of documents); the spool file at a
+    boundary is shared between two runs, so a large chunk costs no imbalance."""
+    total = sum(chunk.path.stat().st_size for chunk in chunks)
+    result: list[list[SpoolPart]] = [[]]
+    done = 0.0
+    for chunk in chunks:
+        per_document = chunk.path.stat().st_size / max(chunk.documents, 1)
+        first, left = 0, chunk.documents
+        while left:
+            share = total * len(result) / runs - done
+            taken = left if len(result) == runs else min(left, round(share / per_document))
+            if taken > 0:
+                result[-1].append((chunk.path, first, taken))
+                first, left, done = first + taken, left - taken, done + taken * per_document
+            if left:
+                result.append([])
     return [run for run in result if run]
 
 
