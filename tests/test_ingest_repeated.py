@@ -4,10 +4,14 @@ a changing date still goes. The transcript corpus is rebuilt with the real CLI."
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from soev_search.ingest import ingest_file, learn_repeated_lines
 from soev_search.ingest import repeated as repeated_module
@@ -131,3 +135,11 @@ def test_merged_sketches_keep_the_frequent_lines_and_never_over_count(monkeypatc
     assert merged.counters[1] == max(merged.counters.values()) >= 19 - 2
     assert all(merged.counters[key] <= first.counters.get(key, 0) + second.counters.get(key, 0)
                for key in merged.counters)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab1.:/- _é9\u0663,", max_size=40))
+def test_a_number_token_is_a_whole_run_of_word_characters_holding_a_digit(line):
+    runs = re.sub(r"[\w.:/-]+", lambda run: "#" if re.search(r"\d", run.group()) else run.group(),
+                  line)
+    assert repeated_module._NUMBER_TOKEN.sub("#", line) == runs

@@ -93,6 +93,7 @@ _TOOLBAR_WORDS = frozenset((
     "pinterest", "reddit", "xing", "telegram", "sms", "kopiér", "kopier", "copy", "link",
     "linket", "send", "til", "en", "ven", "på", "via", "siden", "side", "artiklen", "this",
     "page", "article", "on", "med", "denne", "dette", "gem", "save", "pdf"))
+_TOOLBAR_TOKEN = re.compile(r"[\w-]+")
 _TOOLBAR_ACTIONS = frozenset((
     "del", "share", "print", "udskriv", "tweet", "facebook", "twitter", "linkedin", "mail",
     "e-mail", "email", "instagram", "messenger", "whatsapp", "pinterest", "reddit", "xing",
@@ -292,9 +293,16 @@ def _unbulleted(line: str) -> str:
 
 
 def _is_toolbar(line: str) -> bool:
-    words = re.findall(r"[\w-]+", line.casefold())
-    return (len(words) >= 2 and all(word in _TOOLBAR_WORDS for word in words)
-            and sum(word in _TOOLBAR_ACTIONS for word in words) >= 2)
+    """Only toolbar words, at least two of them actions; decided at the first other word
+    (a line of prose is passed over after its first word, not after all of them)."""
+    words = actions = 0
+    for match in _TOOLBAR_TOKEN.finditer(line.casefold()):
+        word = match.group()
+        if word not in _TOOLBAR_WORDS:
+            return False
+        words += 1
+        actions += word in _TOOLBAR_ACTIONS
+    return words >= 2 and actions >= 2
 
 
 def _is_address_footer(line: str) -> bool:

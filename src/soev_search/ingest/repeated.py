@@ -44,7 +44,9 @@ KEPT_NOTE = ("learned boilerplate lines kept: removing them would have left the 
              "without its text")
 
 # A token holding a digit, with the letters and joiners around it ("FT20222M033-0042", "3").
-_NUMBER_TOKEN = re.compile(r"[\w.:/-]*\d[\w.:/-]*")
+# (Starting only where a token starts: the same matches, without retrying every position
+# inside a token that holds no digit, which made long lines quadratic.)
+_NUMBER_TOKEN = re.compile(r"(?<![\w.:/-])[\w.:/-]*\d[\w.:/-]*")
 _DATE = re.compile(
     r"(?:\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|(?:19|20)\d{2}|"
     r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
