@@ -256,6 +256,17 @@ def test_progress_lines_are_plain_and_throttled(capsys) -> None:
     assert len(lines) == 2
 
 
+def test_a_count_reported_again_is_printed_once(capsys) -> None:
+    """The index stage reports its count while it waits for the writers to finish."""
+    with Progress(sys.stdout) as progress:
+        for done in (0, 100, 100, 100):
+            progress("ingest", done, 100)
+        for done in (100, 100):
+            progress("index", done, 100)
+    assert capsys.readouterr().out.splitlines() == [
+        "Reading files: 0/100", "Reading files: 100/100", "Indexing: 100/100"]
+
+
 def test_rebuild_report_names_every_skipped_file(capsys) -> None:
     report = BuildReport(3, [Skipped("a.bin", "binary file"), Skipped("b.txt", "empty file")],
                          1.5)

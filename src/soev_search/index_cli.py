@@ -46,6 +46,7 @@ class Progress:
         self.bar: Any = None  # a tqdm bar
         self.stage: str | None = None
         self.last_line = 0.0
+        self.last_done: int | None = None  # a count is printed once, however often reported
 
     def __enter__(self) -> Progress:
         return self
@@ -59,8 +60,9 @@ class Progress:
             self._start(stage, total)
         if self.bar is not None:
             self.bar.update(done - self.bar.n)
-        elif done == total or time.monotonic() - self.last_line >= PROGRESS_INTERVAL:
-            self.last_line = time.monotonic()
+        elif done != self.last_done and (
+                done == total or time.monotonic() - self.last_line >= PROGRESS_INTERVAL):
+            self.last_line, self.last_done = time.monotonic(), done
             print(f"{STAGE_NAMES.get(stage, stage)}: {done}/{total}", file=self.stream,
                   flush=True)
 
@@ -68,7 +70,7 @@ class Progress:
         if self.bar is not None:
             self.bar.close()
         self.stage = stage
-        self.last_line = 0.0
+        self.last_line, self.last_done = 0.0, None
         if self.terminal:
             from tqdm import tqdm  # only on a terminal: importing it costs 40 ms
 
