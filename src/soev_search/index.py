@@ -159,7 +159,6 @@ class Spooled:
     warnings: list[Skipped] = field(default_factory=list)  # problems in sidecars
 
 
-
 def _read_spool(path: Path, documents: int) -> Iterator[dict[str, Any]]:
     with open(path, "rb") as spool:
         for _ in range(documents):
@@ -641,11 +640,12 @@ def _even_runs(chunks: list[Spooled], runs: int) -> list[list[SpoolPart]]:
     """The spooled documents in `runs` consecutive runs of about the same size (spool bytes:
     the writing work is in the text, not the number of documents); the spool file at a
     boundary is shared between two runs, so a large chunk costs no imbalance."""
-    total = sum(chunk.path.stat().st_size for chunk in chunks)
+    sizes = [chunk.path.stat().st_size for chunk in chunks]
+    total = sum(sizes)
     result: list[list[SpoolPart]] = [[]]
     done = 0.0
-    for chunk in chunks:
-        per_document = chunk.path.stat().st_size / max(chunk.documents, 1)
+    for chunk, size in zip(chunks, sizes, strict=True):
+        per_document = size / max(chunk.documents, 1)
         first, left = 0, chunk.documents
         while left:
             share = total * len(result) / runs - done

@@ -122,12 +122,12 @@ class InliningCodec(W3Codec):
     """Whoosh's codec (same files, same readers) that inlines short posting lists and
     writes them with LeanFieldWriter."""
 
-    def field_writer(self, storage, segment):
-        return LeanFieldWriter(self, storage, segment)
-
     def __init__(self, blocklimit: int = 128, compression: int = 3,
                  inlinelimit: int = INLINE_POSTINGS) -> None:
         super().__init__(blocklimit, compression, inlinelimit)
+
+    def field_writer(self, storage, segment):
+        return LeanFieldWriter(self, storage, segment)
 
     def postings_writer(self, dbfile, byteids=False):
         return InliningPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
